@@ -1,0 +1,41 @@
+# congdoan: `make run` sets up and starts the platform; `make test` sets up and runs the tests.
+PYTHON ?= python3.11
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test test-all lint bench eval llm clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+run: setup
+	$(VENV)/bin/congdoan db upgrade
+	$(VENV)/bin/congdoan corpus bootstrap
+	$(VENV)/bin/congdoan serve --host 0.0.0.0 --port $(PORT)
+
+test: setup
+	$(VENV)/bin/pytest
+
+test-all: setup
+	$(VENV)/bin/pytest -m ''
+
+lint: setup
+	$(VENV)/bin/ruff check assistant ingestion bots api evals tests
+	$(VENV)/bin/mypy assistant ingestion bots api evals
+
+bench: setup
+	$(PY) -m evals.bench
+
+eval: setup
+	$(PY) -m evals.run
+
+clean:
+	rm -rf var reports .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""HTTP face of congdoan (FastAPI) and the root command line."""

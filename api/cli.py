@@ -1,0 +1,42 @@
+"""The root ``congdoan`` command: composes the sub-commands each package owns and builds settings once."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from assistant.config import Settings
+from assistant.platform import Platform
+
+app = typer.Typer(
+    name="congdoan",
+    help="congdoan: trợ lý pháp lý AI cho Công đoàn Việt Nam.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root(ctx: typer.Context) -> None:
+    """Build the settings and the platform once for whichever command runs."""
+    if ctx.obj is None:
+        ctx.obj = Platform(Settings())
+
+
+def _register() -> None:
+    from api import serve_cli
+    from ingestion import cli as ingestion_cli
+
+    ingestion_cli.register(app)
+    serve_cli.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

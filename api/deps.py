@@ -1,0 +1,31 @@
+"""FastAPI dependencies, as ``Annotated`` aliases so routes stay short."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from assistant.config import Settings
+from assistant.platform import Platform
+
+
+def get_platform(request: Request) -> Platform:
+    platform: Platform = request.app.state.platform
+    return platform
+
+
+def get_settings(request: Request) -> Settings:
+    return get_platform(request).settings
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with get_platform(request).db.session() as session:
+        yield session
+
+
+PlatformDep = Annotated[Platform, Depends(get_platform)]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+SessionDep = Annotated[Session, Depends(get_session)]

@@ -1,0 +1,1 @@
+"""congdoan core: configuration, legal domain, retrieval, answering and the central database."""

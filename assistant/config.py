@@ -1,0 +1,77 @@
+"""The one settings object. Built at start-up (``Settings()`` in ``main()`` / ``create_app``), never at import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class ChromaSettings(BaseModel):
+    url: str = ""
+    collection: str = "provisions"
+
+
+class EmbeddingSettings(BaseModel):
+    provider: str = "e5-small-q4"
+    model: str = ""
+
+
+class LLMSettings(BaseModel):
+    provider: str = "extractive"
+    base_url: str = ""
+    model: str = ""
+    api_key: SecretStr = SecretStr("")
+    timeout_seconds: float = 60.0
+
+
+class BotSettings(BaseModel):
+    token: SecretStr = SecretStr("")
+    webhook_secret: SecretStr = SecretStr("")
+    api_base_url: str = ""
+
+
+class CaseSettings(BaseModel):
+    """Deadlines (hours) by priority before a case climbs to the parent unit."""
+
+    deadline_hours_urgent: int = 24
+    deadline_hours_high: int = 72
+    deadline_hours_normal: int = 168
+    intake_unit_code: str = ""
+    sweep_interval_seconds: int = 300
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CONGDOAN_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    data_dir: Path = Path("./var")
+    database_url: str = ""
+    chroma: ChromaSettings = Field(default_factory=ChromaSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    telegram: BotSettings = Field(
+        default_factory=lambda: BotSettings(api_base_url="https://api.telegram.org/bot")
+    )
+    zalo: BotSettings = Field(default_factory=lambda: BotSettings(api_base_url="https://bot-api.zapps.me/bot"))
+    redis_url: str = ""
+    lexicon_path: Path | None = None
+    catalogue_path: Path | None = None
+    cases: CaseSettings = Field(default_factory=CaseSettings)
+    secret_key: SecretStr = SecretStr("")
+    retention_days: int = 0
+    max_message_chars: int = 4000
+
+    @model_validator(mode="after")
+    def _derive_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'congdoan.db'}"
+        return self
+
+    def ensure_dirs(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""Central database: SQLAlchemy 2 models, engine/session helpers and Alembic migrations."""

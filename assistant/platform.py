@@ -1,0 +1,31 @@
+"""The running platform: settings plus the components built from them, created once at start-up.
+
+Faces (CLI, HTTP app, bots) build one ``Platform`` and take what they need from it; heavy components
+(search index, answer chain) are built on first use so commands that do not need them stay fast.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from assistant.config import Settings
+from assistant.db.engine import Database
+
+
+class Platform:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        settings.ensure_dirs()
+
+    @cached_property
+    def db(self) -> Database:
+        return Database(self.settings)
+
+    def migrate(self) -> None:
+        from assistant.db.migrate import upgrade
+
+        upgrade(self.settings)
+
+    def close(self) -> None:
+        if "db" in self.__dict__:
+            self.db.dispose()
