@@ -6,6 +6,7 @@ Faces (CLI, HTTP app, bots) build one ``Platform`` and take what they need from 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 
 from assistant.config import Settings
@@ -25,6 +26,15 @@ class Platform:
         from assistant.db.migrate import upgrade
 
         upgrade(self.settings)
+
+    def documents_changed(self) -> None:
+        """Called after documents are added or removed, so derived indexes catch up."""
+        for listener in self.document_listeners:
+            listener()
+
+    @cached_property
+    def document_listeners(self) -> list[Callable[[], None]]:
+        return []
 
     def close(self) -> None:
         if "db" in self.__dict__:

@@ -24,6 +24,7 @@ class Work(Base):
     source_url: Mapped[str] = mapped_column(String(1000), default="")
     repealed_on: Mapped[date | None] = mapped_column(Date)
     replaced_by: Mapped[str | None] = mapped_column(String(64))
+    replaces: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     versions: Mapped[list[Version]] = relationship(

@@ -1,7 +1,10 @@
 """Every model, imported in one place so Alembic and ``create_all`` see the whole schema."""
 
 from assistant.db.base import Base
+from assistant.db.cases import Case, CaseEvent, CuratorTask, OutboxItem
 from assistant.db.conversations import Conversation, Feedback, Message
 from assistant.db.documents import Provision, Version, Work
+from assistant.db.union import ChannelIdentity, Member, StaffUser, Unit
 
 __all__ = ["Base", "Conversation", "Feedback", "Message", "Provision", "Version", "Work"]
+__all__ += ["Case", "CaseEvent", "ChannelIdentity", "CuratorTask", "Member", "OutboxItem", "StaffUser", "Unit"]

@@ -29,6 +29,7 @@ def upgrade() -> None:
     sa.Column('source_url', sa.String(length=1000), nullable=False),
     sa.Column('repealed_on', sa.Date(), nullable=True),
     sa.Column('replaced_by', sa.String(length=64), nullable=True),
+    sa.Column('replaces', sa.JSON(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_works')),
     sa.UniqueConstraint('number', name=op.f('uq_works_number'))

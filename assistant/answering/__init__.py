@@ -1,0 +1,1 @@
+"""The answer chain: retrieve → generate (extractive or LLM) → verify → triage."""

@@ -1,0 +1,79 @@
+"""Lexical matching between a question and provision text, on folded syllables (diacritics removed).
+
+Used to pick which clause or point answers a question, and to judge whether retrieval found anything
+relevant at all. IDF weights are computed over the candidate units, so words every provision shares
+("người lao động") count for little and the distinctive ones ("thử việc", "12 tháng") decide.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.vietnamese import syllables
+
+# Question words and function words: they say what is asked, not what it is about.
+STOPWORDS = frozenset(
+    """la gi nao co khong duoc thi va cua cho trong khi nhu the bao nhieu toi em minh ban ai o den tu voi de
+    neu vay sao phai can may roi nhe a a oi ha hay hoac cac nhung mot nay do day kia ra vao len xuong ve
+    se da dang van con chi moi rat qua lai nua thoi vi nen ma nguoi theo tai bi boi nhat hon duoi tren""".split()
+)
+
+
+def words(text: str) -> list[str]:
+    return syllables(text)
+
+
+def phrase_key(text: str) -> str:
+    """Folded syllables with spaces around, so ``" lao dong " in phrase_key(x)`` is a whole-word test."""
+    return f" {' '.join(syllables(text))} "
+
+
+def contains_any(key: str, phrases: Iterable[str]) -> list[str]:
+    return [p for p in phrases if f" {p} " in key]
+
+
+def content_words(tokens: Sequence[str]) -> list[str]:
+    return [t for t in tokens if t not in STOPWORDS]
+
+
+def bigrams(tokens: Sequence[str]) -> set[tuple[str, str]]:
+    return {
+        (a, b) for a, b in zip(tokens, tokens[1:], strict=False) if a not in STOPWORDS or b not in STOPWORDS
+    }
+
+
+@dataclass(frozen=True)
+class QueryTerms:
+    unigrams: frozenset[str]
+    pairs: frozenset[tuple[str, str]]
+
+    @classmethod
+    def of(cls, text: str) -> QueryTerms:
+        tokens = words(text)
+        return cls(frozenset(content_words(tokens)), frozenset(bigrams(tokens)))
+
+
+class Scorer:
+    """Scores texts against one question with IDF weights learnt from the candidate texts."""
+
+    def __init__(self, query: QueryTerms, corpus: Sequence[str]) -> None:
+        self.query = query
+        docs = [set(words(text)) for text in corpus]
+        n = max(len(docs), 1)
+        self.idf = {w: math.log(1 + n / (1 + sum(w in d for d in docs))) for w in query.unigrams}
+        self.norm = sum(self.idf.values()) or 1.0
+
+    def score(self, text: str) -> float:
+        """Coverage of the question's words (IDF-weighted, 0..1) plus a bonus for shared word pairs."""
+        tokens = words(text)
+        present = set(tokens)
+        unigram = sum(self.idf[w] for w in self.query.unigrams if w in present) / self.norm
+        shared_pairs = len(self.query.pairs & bigrams(tokens))
+        pair_bonus = shared_pairs / max(len(self.query.pairs), 1)
+        return unigram + 0.5 * pair_bonus
+
+    def coverage(self, text: str) -> float:
+        present = set(words(text))
+        return sum(self.idf[w] for w in self.query.unigrams if w in present) / self.norm

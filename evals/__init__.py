@@ -1,0 +1,1 @@
+"""Evaluation of congdoan: question sets, retrieval and answer metrics, reports."""

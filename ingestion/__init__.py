@@ -1,0 +1,1 @@
+"""Curator-side ingestion: loaders, legal structure parser, ingest pipeline and CLI."""
