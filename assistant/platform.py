@@ -8,9 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from assistant.config import Settings
 from assistant.db.engine import Database
+
+if TYPE_CHECKING:
+    from assistant.outbox import Deliverers, Outbox
+    from assistant.security import Signer
 
 
 class Platform:
@@ -21,6 +26,24 @@ class Platform:
     @cached_property
     def db(self) -> Database:
         return Database(self.settings)
+
+    @cached_property
+    def signer(self) -> Signer:
+        from assistant.security import resolve_secret_key
+
+        return Signer(resolve_secret_key(self.settings))
+
+    @cached_property
+    def deliverers(self) -> Deliverers:
+        from assistant.outbox import default_deliverers
+
+        return default_deliverers(self.db)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        from assistant.outbox import Outbox
+
+        return Outbox(self.db, self.deliverers)
 
     def migrate(self) -> None:
         from assistant.db.migrate import upgrade
