@@ -25,11 +25,17 @@ def _root(ctx: typer.Context) -> None:
 
 
 def _register() -> None:
-    from api import serve_cli
+    from api import admin_cli, ask_cli, serve_cli
+    from evals import cli as evals_cli
+    from bots import cli as bots_cli
     from ingestion import cli as ingestion_cli
 
     ingestion_cli.register(app)
+    bots_cli.register(app)
     serve_cli.register(app)
+    evals_cli.register(app)
+    admin_cli.register(app)
+    ask_cli.register(app)
 
 
 _register()

@@ -14,7 +14,11 @@ from assistant.config import Settings
 from assistant.db.engine import Database
 
 if TYPE_CHECKING:
+    from assistant.answering.chain import AnswerChain
+    from assistant.answering.passages import Retriever
+    from assistant.answering.service import ChatService
     from assistant.outbox import Deliverers, Outbox
+    from assistant.search import SearchService
     from assistant.security import Signer
 
 
@@ -45,10 +49,39 @@ class Platform:
 
         return Outbox(self.db, self.deliverers)
 
+    @cached_property
+    def retriever(self) -> Retriever:
+        """The hybrid search the answer chain uses (the search service, when the platform has one)."""
+        search = getattr(self, "search", None)
+        if search is not None:
+            return search
+        from assistant.search import SearchService
+
+        return SearchService(self.settings, self.db)
+
+    @cached_property
+    def chain(self) -> AnswerChain:
+        from assistant.answering.factory import build_chain
+
+        return build_chain(self.settings, self.retriever, self.db)
+
+    @cached_property
+    def chat(self) -> ChatService:
+        from assistant.answering.service import ChatService
+        from assistant.conversations import ConversationStore
+
+        return ChatService(self.chain, ConversationStore(self.db))
+
     def migrate(self) -> None:
         from assistant.db.migrate import upgrade
 
         upgrade(self.settings)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from assistant.search import SearchService
+
+        return SearchService(self.settings, self.db)
 
     def documents_changed(self) -> None:
         """Called after documents are added or removed, so derived indexes catch up."""
@@ -57,8 +90,11 @@ class Platform:
 
     @cached_property
     def document_listeners(self) -> list[Callable[[], None]]:
-        return []
+        # Ingest and remove keep the search indexes in step with the database.
+        return [lambda: self.search.sync() and None]
 
     def close(self) -> None:
+        if "search" in self.__dict__:
+            self.search.close()
         if "db" in self.__dict__:
             self.db.dispose()

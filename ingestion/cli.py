@@ -271,7 +271,38 @@ def _bootstrap_one(runner: Ingestor, catalogue: Catalogue, source: str, entry: A
     return runner.ingest_path(path, overrides)
 
 
+index_app = typer.Typer(help="Chỉ mục tìm kiếm (BM25 + vector).", no_args_is_help=True)
+
+
+def _index_run(ctx: typer.Context, rebuild: bool, as_json: bool) -> None:
+    platform: Platform = ctx.obj
+    platform.migrate()
+    report = platform.search.rebuild() if rebuild else platform.search.sync()
+    data = {**report.__dict__, **platform.search.index.counts()}
+    if as_json:
+        out.print_json(json.dumps(data, ensure_ascii=False))
+    else:
+        console.print(
+            f"Chỉ mục: thêm {report.added}, cập nhật {report.updated}, xóa {report.removed}, "
+            f"giữ nguyên {report.unchanged}, tạo embedding mới {report.embedded} ({report.seconds} giây).",
+            highlight=False,
+        )
+
+
+@index_app.command("sync")
+def index_sync(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Đưa chỉ mục về đúng với cơ sở dữ liệu (chỉ làm phần thay đổi)."""
+    _index_run(ctx, rebuild=False, as_json=as_json)
+
+
+@index_app.command("rebuild")
+def index_rebuild(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Dựng lại toàn bộ chỉ mục từ cơ sở dữ liệu (embedding lấy lại từ bộ nhớ đệm)."""
+    _index_run(ctx, rebuild=True, as_json=as_json)
+
+
 def register(app: typer.Typer) -> None:
+    app.add_typer(index_app, name="index")
     app.command("ingest")(ingest)
     docs_app.command("list")(docs_list)
     docs_app.command("show")(docs_show)

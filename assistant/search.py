@@ -1,0 +1,107 @@
+"""Search over the central database: turns provisions into chunks, keeps the indexes in step, and serves
+the hybrid retriever. One instance per process (``Platform.search``)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from assistant.config import Settings
+from assistant.db.documents import Provision, Version, Work
+from assistant.db.engine import Database
+from assistant.retrieval.chunks import Chunk, chunks_from_provision
+from assistant.retrieval.embeddings import make_embeddings
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.index import SearchIndex, SyncReport
+from assistant.vietnamese import Lexicon
+
+log = logging.getLogger(__name__)
+YEAR = re.compile(r"\b(19|20)\d{2}\b")
+
+
+def display_title(work: Work) -> str:
+    """"Bộ luật Lao động 2019": codes and laws are known by their year; decrees carry their number anyway."""
+    if work.issued_on and work.doc_type in {"Bộ luật", "Luật"} and not YEAR.search(work.title):
+        return f"{work.title} {work.issued_on.year}"
+    return work.title
+
+
+def provision_chunks(session: Session) -> Iterator[Chunk]:
+    rows = session.execute(
+        select(Provision, Version, Work)
+        .join(Version, Provision.version_id == Version.id)
+        .join(Work, Version.work_id == Work.id)
+        .order_by(Provision.id)
+    ).tuples()
+    for provision, version, work in rows:
+        start = provision.valid_from or version.valid_from
+        end = provision.valid_to
+        if end is not None and end <= start:
+            continue  # never in force (a superseded duplicate): nothing to find
+        context = " / ".join(x for x in (provision.chapter, provision.section) if x)
+        yield from chunks_from_provision(
+            provision_id=provision.id,
+            work_number=work.number,
+            version_label=version.label,
+            document_title=display_title(work),
+            article=provision.article,
+            article_label=provision.article_label,
+            title=provision.title,
+            text=provision.text,
+            clauses=provision.clauses,
+            valid_from=start,
+            valid_to=end,
+            scope_unit_code=work.scope_unit_code,
+            intro=provision.intro,
+            context=context,
+        )
+
+
+class SearchService:
+    def __init__(self, settings: Settings, db: Database) -> None:
+        self.settings = settings
+        self.db = db
+        lexicon = Lexicon.load(settings.lexicon_path)
+        self.index = SearchIndex(
+            settings.data_dir,
+            make_embeddings(settings.embedding.provider, settings.embedding.model),
+            chroma_url=settings.chroma.url,
+            collection=settings.chroma.collection,
+            lexicon=lexicon,
+        )
+        self._retriever: HybridRetriever | None = None
+        self._lock = threading.Lock()
+
+    def sync(self) -> SyncReport:
+        with self._lock, self.db.session() as session:
+            report = self.index.sync(list(provision_chunks(session)))
+            self._retriever = None
+        return report
+
+    def rebuild(self) -> SyncReport:
+        with self._lock, self.db.session() as session:
+            report = self.index.rebuild(list(provision_chunks(session)))
+            self._retriever = None
+        return report
+
+    @property
+    def retriever(self) -> HybridRetriever:
+        if self._retriever is None:
+            with self._lock:
+                if self._retriever is None:
+                    self._retriever = self.index.load()
+        return self._retriever
+
+    def search(
+        self, query: str, k: int = 10, as_of: date | None = None, scopes: list[str] | None = None
+    ) -> list[object]:
+        return list(self.retriever.search(query, k=k, as_of=as_of or date.today(), scopes=scopes))
+
+    def close(self) -> None:
+        self.index.close()
