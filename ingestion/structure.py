@@ -30,10 +30,16 @@ _SIGNATURE = re.compile(
     r"^(?:Nơi nhận\b|TM\.\s|KT\.\s|Q\.\s|CHỦ TỊCH\b|PHÓ CHỦ TỊCH\b|CHỦ NHIỆM\b|THỦ TƯỚNG\b"
     r"|BỘ TRƯỞNG\b|VĂN PHÒNG QUỐC HỘI\b|XÁC THỰC VĂN BẢN HỢP NHẤT\b|\(Đã ký\))"
 )
-_PASSED = re.compile(r"^(?:Bộ luật|Luật|Nghị quyết|Pháp lệnh) này (?:đã )?được Quốc hội.*thông qua")
+_PASSED = re.compile(
+    r"^(?:Bộ luật|Luật|Nghị quyết|Pháp lệnh) này (?:đã )?được "
+    r"(?:Quốc hội|Ủy ban Thường vụ Quốc hội).*thông qua"
+)
+_MAX_QUOTED_LINES = 150
 _RECIPIENTS_INLINE = re.compile(r"\s+Nơi nhận\s*:")
 
-_NUMBER = re.compile(r"(?<!\w)(?:Bộ luật |Luật |Nghị quyết |Pháp lệnh )?[Ss]ố\s*:\s*(\d{1,5})\s*/\s*([\w\-/]+)")
+_NUMBER = re.compile(
+    r"(?<!\w)(?:Bộ luật |Luật |Nghị quyết |Pháp lệnh )?[Ss]ố\s*:\s*(\d{1,5})\s*/\s*([\w\-/]+)"
+)
 _ATTACHED_NUMBER = re.compile(
     r"kèm theo (?:Quyết định|Nghị định|Thông tư|Nghị quyết) số\s+(\d{1,5}/[\w\-/]+)", re.IGNORECASE
 )
@@ -222,10 +228,17 @@ def _last_heading_index(lines: list[str]) -> int:
 def _strip_and_track_quotes(lines: list[str]) -> list[_Line]:
     result: list[_Line] = []
     depth = 0
+    open_for = 0
     for line in lines:
         clean, markers = strip_markers(line)
+        if depth and clean:
+            open_for += 1
+            if open_for > _MAX_QUOTED_LINES:
+                depth = 0  # a closing quote lost in conversion must not hide the rest of the text
         result.append(_Line(clean, markers, quoted=depth > 0))
         depth = max(0, depth + clean.count("“") - clean.count("”"))
+        if not depth:
+            open_for = 0
     return result
 
 
@@ -333,22 +346,24 @@ def _next_letter(letter: str) -> str | None:
 
 
 def _is_upper_title(text: str) -> bool:
-    letters = [char for char in text if char.isalpha()]
-    return len(letters) >= 2 and all(char.isupper() for char in letters) and len(text) < 300
+    if len(text) >= 300 or any(char.islower() for char in text):
+        return False
+    return sum(char.isalpha() for char in text) >= 2
+
+
+_HEADING_KINDS = (("part", _PART, "Phần"), ("chapter", _CHAPTER, "Chương"), ("section", _SECTION, "Mục"))
 
 
 def _labelled_heading(text: str) -> _Heading | None:
-    for kind, pattern in (("part", _PART), ("chapter", _CHAPTER), ("section", _SECTION)):
+    for kind, pattern, word in _HEADING_KINDS:
         match = pattern.match(text)
         if match is None:
             continue
-        title = match.group(match.lastindex or 0).strip()
+        groups = match.groups()
+        title = groups[-1].strip()
         if title and not _is_upper_title(title):
-            return None
-        word = {"part": "Phần", "chapter": "Chương", "section": "Mục"}[kind]
-        number = match.group(1)
-        if kind == "chapter":
-            number += match.group(2)
+            return None  # "Chương IV của Bộ luật này…" is a sentence, not a heading
+        number = "".join(groups[:-1])
         if kind == "part" and number.upper().startswith("THỨ"):
             number = "thứ " + number.split(maxsplit=1)[1].lower()
         return _Heading(kind, f"{word} {number}", title)
@@ -469,7 +484,8 @@ class _ArticleBuilder:
     def _open_clause(self, match: re.Match[str], line: _Line) -> None:
         label = match.group(1) + match.group(2)
         lead = match.group(3).strip()
-        self.clauses.append(_ClauseDraft(int(match.group(1)), match.group(2), _Unit(lead, [], list(line.markers))))
+        unit = _Unit(lead, [], list(line.markers))
+        self.clauses.append(_ClauseDraft(int(match.group(1)), match.group(2), unit))
         self.rendered.append(f"{label}. {lead}".rstrip())
 
     def _current_points(self) -> list[_PointDraft]:
@@ -653,7 +669,9 @@ def _issuer(lines: list[str], number: str | None, enacting: tuple[str, str] | No
 
 
 def _issue_date(head: list[str], sign: list[str]) -> date | None:
-    for pattern, lines in ((_PLACE_DATE, head), (_PLACE_DATE, sign), (_PASSED_DATE, sign), (_SLASH_DATE, head)):
+    # The place-and-date line of the header first; a consolidated text carries it at the end.
+    searches = ((_PLACE_DATE, head), (_PLACE_DATE, sign), (_PASSED_DATE, sign), (_SLASH_DATE, head))
+    for pattern, lines in searches:
         for line in lines:
             match = pattern.search(line)
             if match:
@@ -694,16 +712,17 @@ def _title_from_lines(doc_type: str, rest: str, following: list[str]) -> str:
                 break
     if not words:
         return doc_type
+    if not _is_upper_title(words):
+        return f"{doc_type} {words[:1].lower()}{words[1:]}"
     return f"{doc_type} {_sentence_case(words)}"
 
 
-def _sentence_case(text: str) -> str:
-    lowered = text.lower()
+def _sentence_case(upper: str) -> str:
+    """``CÔNG ĐOÀN VIỆT NAM (KHÓA XII)`` -> ``Công đoàn Việt Nam (khóa XII)``."""
+    lowered = upper.lower()
     for plain, proper in _PROPER_WORDS.items():
         lowered = lowered.replace(plain, proper)
-    lowered = re.sub(r"\b([ivxlc]+)\b(?=\)|$)", lambda m: m.group(1).upper(), lowered)
-    if not text.isupper() and not text[:1].isupper():
-        return lowered
+    lowered = re.sub(r"\b([ivxlc]+)\b", lambda m: m.group(1).upper(), lowered)
     return lowered[:1].upper() + lowered[1:]
 
 
