@@ -13,7 +13,7 @@ content is never copied into the repository (their licences do not allow redistr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -180,7 +180,10 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
             yield number, record
 
 
-def _convert(path: Path, dataset: str, convert: Any) -> list[EvalQuestion]:
+Converter = Callable[[Mapping[str, Any], str], EvalQuestion]
+
+
+def _convert(path: Path, dataset: str, convert: Converter) -> list[EvalQuestion]:
     questions = []
     for number, record in _read_jsonl(path):
         try:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -124,11 +125,16 @@ def render_chart(report: RetrievalReport, path: Path) -> None:
     """Grouped bars, one panel per question set: recall@k and MRR@k for each searcher."""
     datasets = _datasets(report)
     metrics = [*(f"R@{c}" for c in report.cutoffs), f"MRR@{report.k}"]
-    figure = Figure(figsize=(max(6.0, 4.2 * len(datasets)), 4.2), layout="constrained")
+    columns = min(3, len(datasets))
+    rows = math.ceil(len(datasets) / columns)
+    figure = Figure(figsize=(max(6.0, 4.4 * columns), 3.8 * rows + 0.6), layout="constrained")
     FigureCanvasAgg(figure)
-    axes = figure.subplots(1, len(datasets), sharey=True, squeeze=False)[0]
+    grid = figure.subplots(rows, columns, sharey=True, squeeze=False)
+    axes = [ax for row in grid for ax in row]
+    for unused in axes[len(datasets):]:
+        unused.set_visible(False)
     width = 0.8 / max(1, len(report.searchers))
-    for ax, dataset in zip(axes, datasets, strict=True):
+    for ax, dataset in zip(axes, datasets, strict=False):
         for i, searcher in enumerate(report.searchers):
             row = report.row(searcher, dataset, "all")
             if row is None:
@@ -140,8 +146,9 @@ def render_chart(report: RetrievalReport, path: Path) -> None:
         ax.set_xticks(range(len(metrics)), metrics)
         ax.set_ylim(0, 1.05)
         ax.grid(axis="y", alpha=0.3)
-    axes[0].set_ylabel("điểm")
-    axes[-1].legend(loc="lower right")
+    for row in grid:
+        row[0].set_ylabel("điểm")
+    axes[len(datasets) - 1].legend(loc="lower right")
     figure.suptitle("Truy xuất: recall@k và MRR theo bộ tìm kiếm")
     figure.savefig(path, dpi=120)
 
