@@ -7,17 +7,29 @@ relevant at all. IDF weights are computed over the candidate units, so words eve
 
 from __future__ import annotations
 
+import itertools
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.vietnamese import syllables
 
 # Question words and function words: they say what is asked, not what it is about.
+
+
+def term_list(text: str) -> tuple[str, ...]:
+    """Phrases separated by "|" (line breaks ignored), as curators write them in the keyword lists."""
+    return tuple(t.strip() for t in " ".join(text.split("\n")).split("|") if t.strip())
+
+
 STOPWORDS = frozenset(
-    """la gi nao co khong duoc thi va cua cho trong khi nhu the bao nhieu toi em minh ban ai o den tu voi de
-    neu vay sao phai can may roi nhe a a oi ha hay hoac cac nhung mot nay do day kia ra vao len xuong ve
-    se da dang van con chi moi rat qua lai nua thoi vi nen ma nguoi theo tai bi boi nhat hon duoi tren""".split()
+    term_list(
+        """la|gi|nao|co|khong|duoc|thi|va|cua|cho|trong|khi|nhu|the|bao|nhieu|toi|em|minh|ban|ai|o|den|tu
+        |voi|de|neu|vay|sao|phai|can|may|roi|nhe|a|oi|ha|hay|hoac|cac|nhung|mot|nay|do|day|kia|ra|vao|len
+        |xuong|ve|se|da|dang|van|con|chi|moi|rat|qua|lai|nua|thoi|vi|nen|ma|nguoi|theo|tai|bi|boi|nhat
+        """
+    )
 )
 
 
@@ -39,9 +51,15 @@ def content_words(tokens: Sequence[str]) -> list[str]:
 
 
 def bigrams(tokens: Sequence[str]) -> set[tuple[str, str]]:
-    return {
-        (a, b) for a, b in zip(tokens, tokens[1:], strict=False) if a not in STOPWORDS or b not in STOPWORDS
-    }
+    return {(a, b) for a, b in itertools.pairwise(tokens) if a not in STOPWORDS or b not in STOPWORDS}
+
+
+# Text that states a quantity, preferred when the question asks for one ("bao nhiêu ngày?").
+QUANTITY_BONUS = 0.15
+_HAS_NUMBER = re.compile(
+    r"(?:\d+|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười))\s*(?:ngày|tháng|năm|giờ|tuần|%|lần|tuổi|đồng)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -58,8 +76,9 @@ class QueryTerms:
 class Scorer:
     """Scores texts against one question with IDF weights learnt from the candidate texts."""
 
-    def __init__(self, query: QueryTerms, corpus: Sequence[str]) -> None:
+    def __init__(self, query: QueryTerms, corpus: Sequence[str], quantity: bool = False) -> None:
         self.query = query
+        self.quantity = quantity
         docs = [set(words(text)) for text in corpus]
         n = max(len(docs), 1)
         self.idf = {w: math.log(1 + n / (1 + sum(w in d for d in docs))) for w in query.unigrams}
@@ -72,8 +91,15 @@ class Scorer:
         unigram = sum(self.idf[w] for w in self.query.unigrams if w in present) / self.norm
         shared_pairs = len(self.query.pairs & bigrams(tokens))
         pair_bonus = shared_pairs / max(len(self.query.pairs), 1)
-        return unigram + 0.5 * pair_bonus
+        number_bonus = QUANTITY_BONUS if self.quantity and _HAS_NUMBER.search(text) else 0.0
+        return unigram + 0.5 * pair_bonus + number_bonus
 
     def coverage(self, text: str) -> float:
-        present = set(words(text))
-        return sum(self.idf[w] for w in self.query.unigrams if w in present) / self.norm
+        """Half the IDF-weighted share of the question's words in ``text``, half the share of its word
+        pairs: syllables alone match too easily ("hỏa" in "hòa giải")."""
+        tokens = words(text)
+        present = set(tokens)
+        unigram = sum(self.idf[w] for w in self.query.unigrams if w in present) / self.norm
+        shared = len(self.query.pairs & bigrams(tokens))
+        pairs = shared / len(self.query.pairs) if self.query.pairs else unigram
+        return 0.5 * unigram + 0.5 * pairs

@@ -23,7 +23,7 @@ class Retriever(Protocol):
     """What the chain needs from retrieval (assistant.retrieval.hybrid.HybridRetriever follows it)."""
 
     def search(
-        self, query: str, k: int = 10, as_of: date | None = None, scopes: Sequence[str] | None = None
+        self, query: str, k: int = 10, as_of: date | None = None, scopes: list[str] | None = None
     ) -> Sequence[Any]: ...
 
 
@@ -52,6 +52,7 @@ class Passage:
     valid_from: date | None
     valid_to: date | None
     provision_id: str = ""
+    context: str = ""  # the whole article the hit belongs to, when the chain could look it up
 
     @classmethod
     def from_hit(cls, hit: Any, number: int) -> Passage:
@@ -76,19 +77,28 @@ class Passage:
     def key(self) -> tuple[str, str, int]:
         return (self.work_number, self.version_label, self.article)
 
+    @property
+    def source_text(self) -> str:
+        """Everything of this retrieved article that may be quoted: the article, or else the hit's text."""
+        return self.context or self.text
+
     def units(self) -> list[Unit]:
-        return split_units(self.text, self.clause)
+        if self.context:
+            return split_units(self.context)
+        return split_units(self.text, self.clause, self.point)
 
     def citation(self, unit: Unit | None = None, quote: str | None = None) -> Citation:
-        clause = unit.clause if unit else self.clause
+        whole_article = unit is None and bool(self.context)
+        clause = unit.clause if unit else (None if whole_article else self.clause)
+        point = unit.point if unit else (None if whole_article else self.point)
         return Citation(
             work_number=self.work_number,
             version_label=self.version_label,
             document_title=self.document_title,
             article=self.article,
             clause=_clause_value(clause),
-            point=unit.point if unit else self.point,
-            quote=quote if quote is not None else (unit.text if unit else self.text),
+            point=point,
+            quote=quote if quote is not None else (unit.text if unit else self.source_text),
             valid_from=self.valid_from,
             valid_to=self.valid_to,
         )
@@ -112,12 +122,15 @@ def _clause_value(clause: str | None) -> int | str | None:
     return int(clause) if clause.isdigit() else clause
 
 
-def split_units(text: str, clause: str | None = None) -> list[Unit]:
+def split_units(text: str, clause: str | None = None, point: str | None = None) -> list[Unit]:
     """Cut a passage into its lead-in, clauses and points, each a contiguous verbatim slice of ``text``.
 
     A line that starts neither a clause ("1. ") nor a point ("a) ") continues the unit before it, so a
-    point that runs over two lines stays whole. A clause with points also yields itself whole.
+    point that runs over two lines stays whole. A clause with points also yields itself whole. ``clause``
+    and ``point`` say where a text cut from inside an article starts (a retrieval hit of one point).
     """
+    if point and not _POINT_RE.match(text) and not _CLAUSE_RE.match(text):
+        return [Unit(clause, point, text.strip())] if text.strip() else []
     blocks: list[tuple[str | None, str | None, list[str]]] = []
     current_clause = clause
     for line in text.split("\n"):

@@ -1,0 +1,288 @@
+"""The answer chain (LangChain LCEL): understand → retrieve, then generate → verify → triage.
+
+``AnswerChain.stream`` is the one code path: it yields ``sources`` (what retrieval found), then ``delta``
+chunks of the verified text, then ``done`` with the Answer. ``AnswerChain.run`` consumes the same stream.
+No text leaves the chain before the verifier has accepted it; an LLM draft that fails verification is
+replaced by the extractive answer and the reason is logged and kept in the trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import Any, Literal
+
+from langchain_core.runnables import Runnable, RunnableLambda
+
+from assistant.answering import wording
+from assistant.answering.draft import Draft
+from assistant.answering.extractive import ExtractiveGenerator
+from assistant.answering.followup import standalone_query
+from assistant.answering.grounding import verify
+from assistant.answering.llm import LLMGenerator
+from assistant.answering.passages import Passage, Retriever
+from assistant.answering.safety import without_injection
+from assistant.answering.scope import ScopeDecision, classify
+from assistant.legal import Answer, Escalation
+from assistant.triage import triage
+from assistant.vietnamese import Lexicon
+
+log = logging.getLogger(__name__)
+
+# Share of the question's distinctive words the best provision must contain before it is quoted.
+MIN_RELEVANCE = 0.2
+# A question with no work-related word must be covered better still.
+MIN_RELEVANCE_UNKNOWN = 0.6
+_DELTA_WORDS = 8
+_ARTICLE_REF_RE = re.compile(r"(?:khoản\s+(\d+)\s+)?Điều\s+(\d+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    message: str
+    as_of: date | None = None
+    previous_queries: tuple[str, ...] = ()  # earlier standalone queries in the conversation, oldest first
+    previous_messages: tuple[str, ...] = ()  # earlier user messages, oldest first
+    scopes: Sequence[str] | None = None
+
+
+@dataclass
+class ChainState:
+    request: ChatRequest
+    as_of: date
+    query: str = ""
+    scope: ScopeDecision = field(default_factory=lambda: ScopeDecision("unknown"))
+    passages: list[Passage] = field(default_factory=list)
+    draft: Draft | None = None
+    refused: bool = False
+    answer: Answer | None = None
+    trace: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChainEvent:
+    kind: Literal["sources", "delta", "done"]
+    data: Any
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    answer: Answer
+    query: str
+    trace: dict[str, Any]
+
+
+class AnswerChain:
+    def __init__(
+        self,
+        retriever: Retriever,
+        llm: LLMGenerator | None = None,
+        *,
+        k: int = 10,
+        today: Callable[[], date] = date.today,
+        article_texts: Callable[[Sequence[str]], dict[str, str]] | None = None,
+        lexicon: Lexicon | None = None,
+    ) -> None:
+        self.retriever = retriever
+        self.article_texts = article_texts
+        self.extractive = ExtractiveGenerator(lexicon)
+        self.llm = llm
+        self.k = k
+        self.today = today
+        self.retrieval: Runnable[ChainState, ChainState] = RunnableLambda(self._understand) | RunnableLambda(
+            self._retrieve
+        )
+        self.answering: Runnable[ChainState, ChainState] = (
+            RunnableLambda(self._generate) | RunnableLambda(self._verify) | RunnableLambda(self._triage)
+        )
+
+    def stream(self, request: ChatRequest) -> Iterator[ChainEvent]:
+        started = time.perf_counter()
+        state = ChainState(request=request, as_of=request.as_of or self.today())
+        state = self.retrieval.invoke(state)
+        yield ChainEvent("sources", [sources_entry(p) for p in state.passages])
+        state = self.answering.invoke(state)
+        assert state.answer is not None
+        words = state.answer.answer.split(" ")
+        for start in range(0, len(words), _DELTA_WORDS):
+            chunk = " ".join(words[start : start + _DELTA_WORDS])
+            yield ChainEvent("delta", chunk if start == 0 else f" {chunk}")
+        state.trace["chain_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        yield ChainEvent("done", ChainResult(state.answer, state.query, state.trace))
+
+    def run(self, request: ChatRequest) -> ChainResult:
+        result: ChainResult | None = None
+        for event in self.stream(request):
+            if event.kind == "done":
+                result = event.data
+        assert result is not None
+        return result
+
+    # ---- steps -------------------------------------------------------------------------------------
+
+    def _understand(self, state: ChainState) -> ChainState:
+        request = state.request
+        own = classify(request.message)
+        cleaned = without_injection(request.message) if own.verdict == "in_scope" else request.message
+        state.query = standalone_query(cleaned or request.message, request.previous_queries)
+        # A message that is off-topic on its own is refused whatever came before it.
+        state.scope = own if own.refuse or state.query == cleaned else classify(state.query)
+        state.trace.update(
+            query=state.query, scope=state.scope.verdict, scope_terms=list(state.scope.matched)
+        )
+        return state
+
+    def _retrieve(self, state: ChainState) -> ChainState:
+        if state.scope.refuse:
+            return state
+        started = time.perf_counter()
+        scopes = list(state.request.scopes) if state.request.scopes is not None else None
+        hits = self.retriever.search(state.query, k=self.k, as_of=state.as_of, scopes=scopes)
+        passages = [Passage.from_hit(hit, n) for n, hit in enumerate(hits, start=1)]
+        if self.article_texts is not None and passages:
+            texts = self.article_texts([p.provision_id for p in passages])
+            passages = [replace(p, context=_context(texts.get(p.provision_id), p.text)) for p in passages]
+        state.passages = prefer_referenced(state.query, passages)
+        state.trace["retrieve_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        state.trace["passages"] = [p.trace() for p in state.passages]
+        return state
+
+    def _generate(self, state: ChainState) -> ChainState:
+        started = time.perf_counter()
+        if triage(state.request.message).human_only and state.scope.verdict != "injection":
+            # A plain request for a person: nothing legal to answer, the member is pointed to an officer.
+            state.draft = Draft(wording.HANDOFF, citations=[], generator="handoff", notes=["human_request"])
+            return state
+        if state.scope.refuse:
+            state.refused = True
+            body = wording.GREETING if state.scope.verdict == "small_talk" else wording.OUT_OF_SCOPE
+            state.draft = Draft(body=body, citations=[], generator="refusal", notes=[state.scope.verdict])
+            return state
+        relevance = self.extractive.relevance(state.query, state.passages)
+        state.trace["relevance"] = round(relevance, 3)
+        threshold = MIN_RELEVANCE if state.scope.verdict == "in_scope" else MIN_RELEVANCE_UNKNOWN
+        if relevance < threshold:
+            state.refused = True
+            reason = "out_of_scope" if state.scope.verdict == "unknown" else "not_found"
+            body = wording.OUT_OF_SCOPE if reason == "out_of_scope" else wording.NOT_FOUND
+            state.draft = Draft(body=body, citations=[], generator="refusal", notes=[reason])
+            return state
+        if self.llm is not None:
+            state.draft = self._llm_draft(state)
+        if state.draft is None:
+            state.draft = self.extractive.generate(state.query, state.passages, state.request.message)
+        state.trace["generate_ms"] = round((time.perf_counter() - started) * 1000, 1)
+        return state
+
+    def _llm_draft(self, state: ChainState) -> Draft | None:
+        assert self.llm is not None
+        try:
+            draft = self.llm.generate(state.query, state.passages)
+        except Exception as exc:  # any server failure falls back to the extractive answer
+            log.warning("LLM generator failed, using the extractive answer: %s", exc)
+            state.trace["fallback"] = f"llm_error: {exc}"
+            return None
+        if draft is None:
+            state.trace["fallback"] = "llm_not_found"
+            log.info("LLM found no answer in the passages; using the extractive answer")
+            return None
+        problems = verify(draft.body, draft.citations, state.passages, [state.as_of])
+        state.trace["llm_draft"] = draft.body
+        if problems:
+            log.warning(
+                "LLM answer rejected by the verifier, using the extractive answer: %s", "; ".join(problems)
+            )
+            state.trace["fallback"] = "verifier"
+            state.trace["verifier_problems"] = problems
+            return None
+        return draft
+
+    def _verify(self, state: ChainState) -> ChainState:
+        draft = state.draft
+        if draft is None:
+            state.refused = True
+            state.draft = Draft(body=wording.NOT_FOUND, citations=[], generator="refusal", notes=["no_draft"])
+        elif draft.generator not in ("refusal", "handoff"):
+            problems = verify(draft.body, draft.citations, state.passages, [state.as_of])
+            if problems:
+                log.error("extractive answer failed verification, refusing instead: %s", "; ".join(problems))
+                state.trace["verifier_problems"] = problems
+                state.refused = True
+                state.draft = Draft(body=wording.NOT_FOUND, citations=[], generator="refusal", notes=problems)
+        assert state.draft is not None
+        state.trace["generator"] = state.draft.generator
+        state.trace["draft_notes"] = state.draft.notes
+        return state
+
+    def _triage(self, state: ChainState) -> ChainState:
+        draft = state.draft
+        assert draft is not None
+        result = triage(state.request.message, state.request.previous_messages)
+        escalation = result.escalation
+        if state.scope.verdict in ("injection", "small_talk") and escalation.category != "khac":
+            escalation = Escalation()
+        text = compose(draft, escalation, state.as_of, self.today())
+        state.trace["triage_terms"] = list(result.matched)
+        state.answer = Answer(
+            answer=text,
+            citations=draft.citations,
+            refused=state.refused,
+            escalation=escalation,
+            as_of=state.as_of,
+        )
+        return state
+
+
+def compose(draft: Draft, escalation: Escalation, as_of: date, today: date) -> str:
+    """The text the member reads: the verified body, the sources with version notes, then the notes."""
+    parts = [draft.body]
+    if draft.citations:
+        parts.append(wording.sources_block(draft.citations))
+        note = wording.as_of_note(as_of, today)
+        if note:
+            parts.append(note)
+    if escalation.suggested and draft.generator != "handoff":
+        parts.append(wording.ESCALATION_HINT)
+    if draft.citations:
+        parts.append(wording.DISCLAIMER)
+    return "\n\n".join(parts)
+
+
+def _context(article: str | None, hit_text: str) -> str:
+    """The stored article: quotes are always cut from it, so they are verbatim in the corpus even when the
+    index holds the hit's text in another shape."""
+    return article or ""
+
+
+def sources_entry(passage: Passage) -> dict[str, Any]:
+    return {
+        "n": passage.number,
+        "work_number": passage.work_number,
+        "version_label": passage.version_label,
+        "document_title": passage.document_title,
+        "article": passage.article,
+        "clause": passage.clause,
+        "point": passage.point,
+        "heading": passage.heading,
+        "score": round(passage.score, 4),
+    }
+
+
+def prefer_referenced(query: str, passages: list[Passage]) -> list[Passage]:
+    """Move passages of an article the question names ("khoản 2 Điều 42") to the front, renumbered."""
+    refs = [(m.group(1), int(m.group(2))) for m in _ARTICLE_REF_RE.finditer(query)]
+    if not refs:
+        return passages
+
+    def named(p: Passage) -> bool:
+        return any(
+            p.article == article and (clause is None or p.clause in (None, clause))
+            for clause, article in refs
+        )
+
+    ordered = [p for p in passages if named(p)] + [p for p in passages if not named(p)]
+    return [replace(p, number=n) for n, p in enumerate(ordered, start=1)]

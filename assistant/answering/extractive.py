@@ -1,0 +1,181 @@
+"""The extractive generator: no model, every word of substance is cut from the retrieved provisions.
+
+It picks the passage and the clause or point that best answer the question, leads with a direct answer
+built from that text ("Bạn phải báo trước ... ít nhất 45 ngày ..."), then quotes the provision verbatim.
+Because the direct answer is assembled from the quoted clause itself, every number in it is in the
+cited text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from assistant.answering.draft import Draft
+from assistant.answering.matching import QueryTerms, Scorer, phrase_key
+from assistant.answering.passages import Passage, Unit
+from assistant.answering.safety import looks_like_injection
+from assistant.legal import Citation
+from assistant.vietnamese import Lexicon
+
+MAX_CANDIDATES = 4
+MAX_QUOTE_CHARS = 900
+# A second provision is cited only when it matches the question almost as well as the first.
+SECOND_CITATION_RATIO = 0.95
+# A point is quoted alone only when it matches clearly better than its sibling points.
+POINT_MARGIN = 0.08
+RANK_PRIOR = (0.2, 0.1, 0.05, 0.0)
+
+_LEAD_END_RE = re.compile(r"\s*(?:như sau|sau đây|gồm|bao gồm)?\s*:\s*$")
+_QUANTITY = (" bao nhieu ", " bao lau ", " may ", " toi da ", " toi thieu ", " it nhat ", " muc ", " ty le ")
+_FIRST_PERSON = (" toi ", " em ", " minh ", " chung toi ", " chung em ")
+
+
+@dataclass(frozen=True)
+class Selection:
+    passage: Passage
+    unit: Unit | None
+    score: float
+
+
+class ExtractiveGenerator:
+    name = "extractive"
+
+    def __init__(self, lexicon: Lexicon | None = None) -> None:
+        self.lexicon = lexicon
+
+    def select(self, question: str, passages: Sequence[Passage], focus: str | None = None) -> list[Selection]:
+        """The provisions to cite, best first (empty when nothing was retrieved). ``focus`` is the latest
+        message of a follow-up: its words decide between the points of a clause ("dưới 12 tháng")."""
+        candidates = list(passages[:MAX_CANDIDATES])
+        if not candidates:
+            return []
+        units = {p.number: [u for u in p.units() if not looks_like_injection(u.text)] for p in candidates}
+        corpus = [u.text for p in candidates for u in units[p.number]] or [p.source_text for p in candidates]
+        # Colloquial words ("nghỉ việc") are matched through the legal terms they stand for.
+        expanded = self.lexicon.expand(question) if self.lexicon else question
+        scorer = Scorer(QueryTerms.of(expanded), corpus, quantity=asks_quantity(question))
+        point_scorer = Scorer(QueryTerms.of(focus), corpus) if focus and focus != question else scorer
+        ranked = sorted(
+            (
+                (
+                    scorer.score(f"{p.heading}\n{p.source_text}") + RANK_PRIOR[min(i, len(RANK_PRIOR) - 1)],
+                    i,
+                    p,
+                )
+                for i, p in enumerate(candidates)
+            ),
+            key=lambda item: (-item[0], item[1]),
+        )
+        best_score, _, best = ranked[0]
+        chosen = [
+            Selection(best, self._best_unit(scorer, point_scorer, best, units[best.number]), best_score)
+        ]
+        for score, _, passage in ranked[1:]:
+            if passage.key == best.key and passage.clause == best.clause:
+                continue
+            if score >= SECOND_CITATION_RATIO * best_score:
+                unit = self._best_unit(scorer, point_scorer, passage, units[passage.number])
+                chosen.append(Selection(passage, unit, score))
+            break
+        return chosen
+
+    def relevance(self, question: str, passages: Sequence[Passage]) -> float:
+        """How much of the question the best candidate covers (0..1), to tell "nothing relevant" apart."""
+        candidates = list(passages[:MAX_CANDIDATES])
+        if not candidates:
+            return 0.0
+        scorer = Scorer(QueryTerms.of(question), [f"{p.heading}\n{p.source_text}" for p in candidates])
+        return max(scorer.coverage(f"{p.document_title}\n{p.heading}\n{p.source_text}") for p in candidates)
+
+    def _best_unit(
+        self, scorer: Scorer, point_scorer: Scorer, passage: Passage, units: list[Unit]
+    ) -> Unit | None:
+        if not units:
+            return None
+        wholes = [u for u in units if u.point is None]
+        points = [u for u in units if u.point is not None]
+        scored_wholes = sorted(wholes, key=lambda u: -scorer.score(u.text))
+        best_whole = scored_wholes[0] if scored_wholes else None
+        if (
+            best_whole is not None
+            and scorer.score(best_whole.text) <= 0
+            and len(passage.source_text) <= MAX_QUOTE_CHARS
+        ):
+            return None
+        siblings = [p for p in points if best_whole is None or p.clause == best_whole.clause]
+        if len(siblings) >= 2:
+            ranked = sorted(siblings, key=lambda u: -point_scorer.score(f"{u.lead}\n{u.text}"))
+            top = point_scorer.score(f"{ranked[0].lead}\n{ranked[0].text}")
+            runner_up = point_scorer.score(f"{ranked[1].lead}\n{ranked[1].text}")
+            if top - runner_up >= POINT_MARGIN:
+                return ranked[0]
+        return best_whole
+
+    def generate(self, question: str, passages: Sequence[Passage], focus: str | None = None) -> Draft | None:
+        selections = self.select(question, passages, focus)
+        if not selections:
+            return None
+        first_person = any(p in phrase_key(question) for p in _FIRST_PERSON)
+        citations = [self._citation(s) for s in selections]
+        lead = direct_answer(selections[0], first_person)
+        blocks = [lead] if lead else []
+        for citation in citations:
+            intro = "Căn cứ" if lead or len(blocks) > 0 else "Theo"
+            blocks.append(f"{intro} {citation.label()}:\n“{citation.quote}”")
+        notes = [
+            f"chọn {c.label()} (điểm số {s.score:.2f})" for c, s in zip(citations, selections, strict=True)
+        ]
+        return Draft(body="\n\n".join(blocks), citations=citations, generator=self.name, notes=notes)
+
+    def _citation(self, selection: Selection) -> Citation:
+        passage, unit = selection.passage, selection.unit
+        text = unit.text if unit else passage.source_text
+        return passage.citation(unit, quote=trim_quote(text))
+
+
+def asks_quantity(question: str) -> bool:
+    """ "bao nhiêu ngày", "tối đa bao lâu", "mấy tháng": the answer is a number; prefer text with one."""
+    key = phrase_key(question)
+    return any(marker in key for marker in _QUANTITY)
+
+
+def trim_quote(text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """A verbatim prefix of ``text`` that ends at a line or sentence boundary and fits ``limit``."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    for boundary in ("\n", ". ", "; "):
+        index = cut.rfind(boundary)
+        if index > limit // 3:
+            return cut[: index + (1 if boundary != "\n" else 0)].rstrip()
+    return cut.rstrip()
+
+
+def _strip_label(line: str) -> str:
+    return re.sub(r"^(?:\d+[a-z]?\.|[a-zđ]\d?\))\s+", "", line.strip())
+
+
+def _sentence(text: str) -> str:
+    text = text.strip().rstrip(";,.: ")
+    return f"{text}." if text else ""
+
+
+def direct_answer(selection: Selection, first_person: bool) -> str:
+    """A one-sentence answer taken from the chosen text: the clause's lead joined to the chosen point,
+    or the first sentence of the chosen clause."""
+    unit = selection.unit
+    if unit is None:
+        return ""
+    if unit.point and unit.lead:
+        lead = _LEAD_END_RE.sub("", _strip_label(unit.lead.split("\n")[-1]))
+        body = _strip_label(unit.text.split("\n")[0])
+        if not lead or len(lead) > 300:
+            return ""
+        sentence = _sentence(f"{lead} {body[:1].lower()}{body[1:]}")
+    else:
+        return ""
+    if first_person and sentence.startswith("Người lao động "):
+        sentence = "Bạn " + sentence[len("Người lao động ") :]
+    return sentence

@@ -1,0 +1,96 @@
+"""Is a message about work, unions or social insurance? Decided before any text is generated.
+
+Keyword lists on folded text, so "nghi viec" and "nghỉ việc" are the same. A message with a work term is in
+scope; one with only terms of other fields (family law, land, traffic, weather, prices...) is not; small talk
+gets a greeting; a message that is only an instruction to the assistant is refused. A message with none of
+these is left to retrieval: the chain answers it only if the corpus has a provision that covers it well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.answering.matching import contains_any, phrase_key, term_list
+from assistant.answering.safety import looks_like_injection
+
+Verdict = Literal["in_scope", "out_of_scope", "small_talk", "injection", "unknown"]
+
+WORK_TERMS = term_list(
+    """lao dong|hop dong|hdld|luong|tien luong|tra luong|no luong|cong doan|bao hiem|bhxh|bhyt|bhtn
+    |that nghiep
+    |thai san|om dau|huu tri|nghi huu|luong huu|tai nan|benh nghe nghiep|sa thai|duoi viec|nghi viec
+    |thoi viec
+    |mat viec|tro cap|lam them|tang ca|ca dem|lam dem|nghi phep|phep nam|nghi hang nam|nghi le|nghi tet
+    |thu viec|ky luat|cong ty|doanh nghiep|chu su dung|sep|giam doc|quan ly|nhan vien|cong nhan|viec lam
+    |dinh cong|tranh chap|thoa uoc|an toan|ve sinh lao dong|bao ho|quay roi|lao dong nu|mang thai|nuoi con
+    |gio lam|thoi gio|nghi giua ca|phu cap|tien thuong|thuong tet|hoc nghe|tap nghe|giay phep lao dong
+    |di lam|noi lam viec|nha may|xi nghiep|ca lam|nghi om|nguoi su dung|chu lao dong|doan vien
+    |kinh phi cong doan
+    |lam viec|nghi viec|xin nghi|cho nghi|buoc thoi viec|khien trach|cach chuc|boi thuong|thoi han hop dong
+    |dinh chi|tam hoan|nghi khong luong|luong toi thieu|muc luong|thang luong|bang luong|ngay cong|cham cong
+    |lam ca|nghi bu|nghi chu nhat|nghi hang tuan|dong bao hiem|so bao hiem|tuoi nghi huu|nghi duong suc
+    |lao dong chua thanh nien|nguoi giup viec|giup viec gia dinh|lao dong nuoc ngoai|xuat khau lao dong
+    |hoa giai vien|hoi dong trong tai|tro cap thoi viec|tro cap mat viec|tuyen dung|phong van|ho so xin viec
+    |nguoi lam cong|lam cong|tien cong|ot|kpi|nang luong|ha luong|tru luong|phat tien|dieu chuyen
+    |chuyen cong viec"""
+)
+
+OTHER_TERMS = term_list(
+    """ly hon|ket hon|thua ke|di chuc|dat dai|so do|nha dat|giao thong|vuot den|bang lai|giay phep lai xe
+    |hinh su|ma tuy|thoi tiet|du bao|bong da|ket qua|nau|mon an|cong thuc|phim|lich chieu|co phieu
+    |chung khoan
+    |ty gia|gia vang|xo so|nguoi yeu|tinh yeu|thu do|dien tich|may tinh bi|sua may|du lich|khach san|bai hat
+    |lap trinh|python|javascript|toan hoc|phuong trinh|bitcoin|tien ao|trang diem|lam dep|giam can|the thao
+    |tro choi|game|hoc bong|thi dai hoc|visa|ho chieu|thue nha|mua nha|vay tien|ngan hang|bao hiem xe
+    |bao hiem nhan tho|benh vien nao|thuoc gi|chua benh|nuoi meo|nuoi cho|cay canh|phong thuy|tu vi
+    |cung hoang dao
+    |dich sang|dich giup|viet tho|lam tho|ke chuyen|chuyen cuoi|bi bat|tai ngoai|danh nhau|thue khoan|tap hoa
+    |ranh gioi|hang xom|trom cap|phat tu|toi pham|ban nha|de thi|lop 10|phat nguoi|o to|xe may|khai sinh
+    |nhap ngu|nghia vu quan su|cong chung|quyen nuoi con|tai san chung|ho kinh doanh|ban hang online"""
+)
+
+# Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay"): with an other-field word
+# beside them, they do not make a question about work.
+WEAK_WORK_TERMS = frozenset(
+    term_list(
+        "hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho"
+    )
+)
+
+# "bảo hiểm xe", "bảo hiểm nhân thọ" contain "bảo hiểm" but are not social insurance.
+_OTHER_BEATS_WORK = {"bao hiem xe": "bao hiem", "bao hiem nhan tho": "bao hiem", "ket qua": ""}
+
+SMALL_TALK = term_list(
+    """xin chao|chao ban|chao em|hello|hi|alo|ban la ai|ban ten gi|ban co khoe|cam on|thank|tam biet|bye
+    |ban lam duoc gi|ban giup duoc gi|ban biet gi"""
+)
+
+
+@dataclass(frozen=True)
+class ScopeDecision:
+    verdict: Verdict
+    matched: tuple[str, ...] = ()
+
+    @property
+    def refuse(self) -> bool:
+        return self.verdict in ("out_of_scope", "small_talk", "injection")
+
+
+def classify(message: str) -> ScopeDecision:
+    key = phrase_key(message)
+    work = contains_any(key, WORK_TERMS)
+    other = contains_any(key, OTHER_TERMS)
+    for other_term, work_term in _OTHER_BEATS_WORK.items():
+        if other_term in other and work_term in work:
+            work.remove(work_term)
+    if work and not (other and all(term in WEAK_WORK_TERMS for term in work)):
+        return ScopeDecision("in_scope", tuple(work))
+    if looks_like_injection(message):
+        return ScopeDecision("injection")
+    if other:
+        return ScopeDecision("out_of_scope", tuple(other))
+    small = contains_any(key, SMALL_TALK)
+    if small and len(key.split()) <= 8:
+        return ScopeDecision("small_talk", tuple(small))
+    return ScopeDecision("unknown")

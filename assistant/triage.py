@@ -1,0 +1,136 @@
+"""Triage: does the member describe a dispute the union should look at, or ask for a person?
+
+The answer chain attaches the result to every Answer as ``escalation``; opening a case is the member's
+choice (with consent) and belongs to the cases work. Detection is on folded text, so unaccented messages
+are triaged the same way. A dispute needs both a subject (wages, dismissal, insurance...) and a sign
+that something happened to the writer ("công ty nợ lương tôi 3 tháng"), so a plain question such as
+"lương tối thiểu vùng là bao nhiêu?" is not flagged.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from assistant.answering.matching import contains_any, phrase_key, term_list
+from assistant.legal import Escalation, EscalationCategory
+
+# Order matters: the first category whose words occur wins.
+CATEGORY_TERMS: tuple[tuple[EscalationCategory, tuple[str, ...]], ...] = (
+    (
+        "quay_roi",
+        term_list(
+            """quay roi|sam so|so mo|dung cham|danh dap|bi danh|danh toi|danh em|chui mang|chui boi|xuc pham
+            |lang ma|nhuc ma|de doa|nguoc dai|bao luc|bat nat|cuong buc|ep buoc|tan cong"""
+        ),
+    ),
+    (
+        "an_toan_lao_dong",
+        term_list(
+            """tai nan|bi thuong|gay tay|gay chan|bong|ngo doc|benh nghe nghiep|bao ho|do bao ho|nguy hiem
+            |chay no|sap|dien giat|khong an toan|nhiem doc|hoa chat|ngat xiu|nong nhu lo"""
+        ),
+    ),
+    (
+        "bao_hiem_xa_hoi",
+        term_list(
+            """khong dong bao hiem|chua dong bao hiem|no bao hiem|tron dong|khong dong bhxh|no bhxh|chot so
+            |khong tra so|giu so bao hiem|khong chot|bao hiem that nghiep|che do thai san|khong duoc huong
+            |bhxh|bao hiem xa hoi"""
+        ),
+    ),
+    (
+        "tien_luong",
+        term_list(
+            """no luong|khong tra luong|chua tra luong|cham luong|tra luong cham|quyt luong|tru luong
+            |cat luong
+            |giam luong|ha luong|khong tra tien|chua tra tien|khong tra|chua tra|tien tang ca|tien lam them
+            |khong duoc tra|chua duoc tra|thieu luong|giu luong|om luong|tru tien|chua thanh toan
+            |tro cap thoi viec|luong"""
+        ),
+    ),
+    (
+        "cham_dut_hop_dong",
+        term_list(
+            """sa thai|duoi viec|cho nghi viec|bi nghi viec|bat nghi viec|ep nghi viec|cham dut hop dong
+            |buoc thoi viec|mat viec|khong ky tiep|khong gia han|ep ky don|ep viet don|chuyen sang lam
+            |chuyen sang viec"""
+        ),
+    ),
+    (
+        "ky_luat",
+        term_list("ky luat|khien trach|phat tien|bi phat|cach chuc|dinh chi|kiem diem|tru thuong|cat thuong"),
+    ),
+)
+
+# Something happened ("bị", "không trả", "mấy tháng nay") and someone asks what to do about it.
+HARM_SIGNS = term_list(
+    """bi|khong tra|chua tra|khong dong|chua dong|no|quyt|ep|cat|tru|duoi|sa thai|cho nghi|khong cho
+    |khong chiu|khong duoc|chua duoc|hom qua|hom nay|tuan truoc|thang truoc|may thang|keo dai|doa|tu choi
+    |giu|bat|khong boi thuong|khong xu ly|ha luong|van chua|lam sao|phai lam gi|vi em vao|vi toi vao
+    |vi tham gia"""
+)
+# Whom it happened to, or who did it: the writer, colleagues, "công ty".
+SELF_SIGNS = term_list(
+    """toi|em|minh|chung toi|chung em|anh em|cong nhan|vo toi|chong toi|con toi|ban toi|dong nghiep|to toi
+    |xuong toi|cong ty toi|cong ty em|sep|quan ly|cong ty|cty|xuong|chu"""
+)
+HUMAN_REQUEST = term_list(
+    """gap can bo|can bo cong doan|noi chuyen voi nguoi|gap nguoi|nguoi that|tu van truc tiep|luat su
+    |goi dien|so dien thoai|lien he cong doan|gap cong doan|nho cong doan|cong doan giup|cong doan can thiep
+    |khieu nai|to cao|kien|khoi kien|mo ho so|gui don|can giup do|giup toi voi|giup em voi|cuu
+    |bao ve quyen loi|dung ra"""
+)
+
+REASONS: dict[EscalationCategory, str] = {
+    "tien_luong": "Có dấu hiệu tranh chấp về tiền lương (nợ, chậm hoặc trừ lương).",
+    "cham_dut_hop_dong": "Có dấu hiệu bị chấm dứt hợp đồng hoặc cho thôi việc trái pháp luật.",
+    "bao_hiem_xa_hoi": "Có dấu hiệu doanh nghiệp không đóng hoặc nợ bảo hiểm xã hội.",
+    "ky_luat": "Có dấu hiệu bị xử lý kỷ luật lao động cần xem xét.",
+    "an_toan_lao_dong": "Có dấu hiệu tai nạn lao động hoặc điều kiện làm việc không an toàn.",
+    "quay_roi": "Có dấu hiệu bạo lực, ngược đãi hoặc quấy rối tại nơi làm việc.",
+    "khac": "Người hỏi muốn được cán bộ công đoàn hỗ trợ trực tiếp.",
+}
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    escalation: Escalation
+    matched: tuple[str, ...] = ()
+    human_only: bool = False  # a request for a person, with no dispute named in the message itself
+
+
+def _category(key: str) -> tuple[EscalationCategory | None, list[str]]:
+    for category, terms in CATEGORY_TERMS:
+        found = contains_any(key, terms)
+        if found:
+            return category, found
+    return None, []
+
+
+def triage(message: str, history: tuple[str, ...] = ()) -> TriageResult:
+    """Flag a dispute (with its category) or a request for a person; ``history`` holds earlier user
+    messages, so "tôi muốn gặp cán bộ" after a wage complaint keeps the wage category."""
+    key = phrase_key(message)
+    category, found = _category(key)
+    human = contains_any(key, HUMAN_REQUEST)
+    harmed = bool(contains_any(key, HARM_SIGNS)) and bool(contains_any(key, SELF_SIGNS))
+    if category and (harmed or human) and category != "quay_roi":
+        return TriageResult(
+            Escalation(suggested=True, category=category, reason=REASONS[category]), tuple(found)
+        )
+    if category == "quay_roi" and (harmed or human or contains_any(key, SELF_SIGNS)):
+        return TriageResult(
+            Escalation(suggested=True, category=category, reason=REASONS[category]), tuple(found)
+        )
+    if human:
+        earlier, _ = _category(phrase_key(" ".join(history))) if history else (None, [])
+        chosen: EscalationCategory = earlier or "khac"
+        escalation = Escalation(suggested=True, category=chosen, reason=REASONS["khac"])
+        return TriageResult(escalation, tuple(human), human_only=True)
+    return TriageResult(Escalation())
+
+
+def topic_of(message: str) -> EscalationCategory | None:
+    """The subject a question is about, dispute or not (for the officers' dashboard)."""
+    category, _ = _category(phrase_key(message))
+    return category

@@ -1,0 +1,47 @@
+"""``make eval``: retrieval (and, when available, answer) quality on the shared corpus, all datasets."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from evals.corpus_env import DEFAULT_DIR, corpus_platform
+from evals.datasets import load_datasets
+from evals.report import render_markdown, write_report
+from evals.retrieval_eval import evaluate_retrieval
+
+RETRIEVAL_SETS = ["levietsangg", "mrhao165", "own"]
+console = Console(stderr=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="congdoan evaluation")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--out", type=Path, default=Path("reports"))
+    parser.add_argument("--skip-answers", action="store_true")
+    args = parser.parse_args(argv)
+    platform = corpus_platform(args.data_dir, console=console)
+    retriever = platform.search.retriever
+    searchers = {"hybrid": retriever.search, "bm25": retriever.search_bm25, "dense": retriever.search_dense}
+    report = evaluate_retrieval(load_datasets(RETRIEVAL_SETS), searchers)  # type: ignore[arg-type]
+    files = write_report(report, args.out)
+    print(render_markdown(report))
+    console.print(f"Báo cáo truy xuất: {files}")
+    if not args.skip_answers:
+        try:
+            from evals.answer_eval import run_answer_eval
+        except ImportError:
+            console.print("[yellow]Chưa có đánh giá câu trả lời (evals.answer_eval).[/yellow]")
+        else:
+            summary = run_answer_eval(platform, args.out)
+            print(json.dumps(summary, ensure_ascii=False, indent=2))
+    platform.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
