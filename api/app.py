@@ -7,9 +7,25 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api.routes import health
+from api.routes import (
+    analytics,
+    auth,
+    cases,
+    chat,
+    directory,
+    feedback,
+    health,
+    identity,
+    opinions,
+    portal,
+    search,
+    webhooks,
+    widget,
+)
 from assistant.config import Settings
+from assistant.housekeeping import start_housekeeping
 from assistant.platform import Platform
+from bots.hub import BotHub
 
 
 def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
@@ -18,7 +34,12 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         platform.migrate()
+        _app.state.bots = BotHub(platform)
+        await _app.state.bots.start()
+        housekeeper = start_housekeeping(platform)
         yield
+        housekeeper.stop()
+        await _app.state.bots.stop()
         platform.close()
 
     app = FastAPI(
@@ -29,4 +50,9 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     )
     app.state.platform = platform
     app.include_router(health.router)
+    app.include_router(webhooks.router)
+    for module in (auth, cases, opinions, analytics, directory, identity, portal):
+        app.include_router(module.router)
+    for module in (chat, feedback, search, widget):
+        app.include_router(module.router)
     return app

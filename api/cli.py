@@ -26,8 +26,8 @@ def _root(ctx: typer.Context) -> None:
 
 def _register() -> None:
     from api import admin_cli, ask_cli, serve_cli
-    from evals import cli as evals_cli
     from bots import cli as bots_cli
+    from evals import cli as evals_cli
     from ingestion import cli as ingestion_cli
 
     ingestion_cli.register(app)

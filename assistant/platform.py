@@ -33,7 +33,7 @@ class Platform:
 
     @cached_property
     def signer(self) -> Signer:
-        from assistant.security import resolve_secret_key
+        from assistant.security import Signer, resolve_secret_key
 
         return Signer(resolve_secret_key(self.settings))
 

@@ -24,9 +24,10 @@ def new_id() -> str:
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
-        # One page of an officer's queue: cases of the units in reach, active first, by deadline.
+        # One page of an officer's queue, by deadline: a small reach goes through its units' cases, a large
+        # one walks the deadlines in order (finished cases have none, so they never stand in the way).
         Index("ix_cases_unit_status_due", "unit_id", "status", "due_at"),
-        Index("ix_cases_status_due", "status", "due_at"),
+        Index("ix_cases_due_at_id", "due_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
@@ -48,11 +49,15 @@ class Case(Base):
     opened_by: Mapped[str] = mapped_column(String(16), default="member")  # member | staff | system
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id", ondelete="SET NULL"), index=True)
     escalation_level: Mapped[int] = mapped_column(Integer, default=0)
-    due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    due_at: Mapped[datetime | None] = mapped_column(DateTime)  # None once the case is finished
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
     resolution_note: Mapped[str] = mapped_column(Text, default="")
+    # Optimistic locking: two officers (or two sweeps) changing one case at once cannot both win.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
     unit: Mapped[Unit] = relationship()
     assignee: Mapped[StaffUser | None] = relationship()
@@ -92,9 +97,7 @@ class OutboxItem(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     case_id: Mapped[str | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)
-    conversation_id: Mapped[str | None] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
+    conversation_id: Mapped[str | None] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
     recipient: Mapped[str] = mapped_column(String(128), default="")
     text: Mapped[str] = mapped_column(Text)
@@ -108,7 +111,7 @@ class OutboxItem(Base):
 
 
 class CuratorTask(Base):
-    """Legal staff found an answer wrong: the correction waits for a curator to fix the corpus or the lexicon."""
+    """Legal staff found an answer wrong: the correction waits for a curator (corpus, lexicon, rules)."""
 
     __tablename__ = "curator_tasks"
 

@@ -1,7 +1,8 @@
 """The union itself: units in a tree, members, staff accounts and the channel identities members write from.
 
-A unit's ``path`` is its materialised path of ids ("/1/7/42/"), so "this unit and every unit below it" is one
-prefix comparison; assistant.units keeps it in step with ``parent_id``.
+A unit's ``path`` is its materialised path of ids ("/1/7/42/") and ``unit_tree`` holds the same tree as a
+closure table (every unit paired with each unit at or below it); assistant.units keeps both in step with
+``parent_id``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,17 @@ class Unit(Base):
     def ancestor_ids(self) -> list[int]:
         """Ids from the root down to the parent (the path read back)."""
         return [int(part) for part in self.path.strip("/").split("/")[:-1] if part]
+
+
+class UnitTree(Base):
+    """The closure of the tree: one row per (unit, unit at or below it). Reach is one equality on an indexed
+    column, which the query planner estimates well for a grassroots union and for the whole country alike."""
+
+    __tablename__ = "unit_tree"
+
+    ancestor_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id", ondelete="CASCADE"), primary_key=True, index=True)
+    distance: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Member(Base):
@@ -71,9 +83,7 @@ class ChannelIdentity(Base):
     """Someone on a channel (Telegram id, Zalo id, web session), linked to a member once confirmed."""
 
     __tablename__ = "channel_identities"
-    __table_args__ = (
-        UniqueConstraint("channel", "channel_user_id", name="uq_channel_identities_channel_user"),
-    )
+    __table_args__ = (UniqueConstraint("channel", "channel_user_id", name="uq_channel_identities_channel_user"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))

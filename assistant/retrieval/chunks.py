@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -133,41 +133,44 @@ def chunks_from_provision(
     ``clauses`` is the parser's list of ``{"number", "text", "points": [{"label", "text"}]}``; ``intro`` is
     the text before clause 1, ``context`` the chapter/section titles (indexed, never quoted).
     """
-    base = {
-        "provision_id": str(provision_id),
-        "work_number": work_number,
-        "version_label": version_label,
-        "document_title": document_title,
-        "article": article,
-        "article_label": article_label,
-        "heading": heading_for(article_label, title),
-        "valid_from": valid_from,
-        "valid_to": valid_to,
-        "scope_unit_code": scope_unit_code or None,
-        "context": context,
-    }
-    clauses = [c for c in clauses or [] if str(c.get("text", "")).strip() or c.get("points")]
-    if not clauses or len(text) < split_threshold:
-        parts = tuple(p for c in clauses for p in _parts_of_clause(c))
-        return [Chunk(id=f"{provision_id}:0", clause=None, point=None, text=text, parts=parts, **base)]
+    article_chunk = Chunk(
+        id=f"{provision_id}:0",
+        provision_id=str(provision_id),
+        work_number=work_number,
+        version_label=version_label,
+        document_title=document_title,
+        article=article,
+        article_label=article_label,
+        clause=None,
+        point=None,
+        heading=heading_for(article_label, title),
+        text=text,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        scope_unit_code=scope_unit_code or None,
+        context=context,
+    )
+    kept = [c for c in clauses or [] if str(c.get("text", "")).strip() or c.get("points")]
+    if not kept or len(text) < split_threshold:
+        return [replace(article_chunk, parts=tuple(p for c in kept for p in _parts_of_clause(c)))]
     # The lead-in ("Người lao động có các quyền sau đây:") is context for every clause: indexed, not quoted.
-    base["context"] = "\n".join(line for line in (context, intro.strip()) if line)
+    clause_context = "\n".join(line for line in (context, intro.strip()) if line)
     chunks: list[Chunk] = []
     used: set[str] = set()
-    for position, clause in enumerate(clauses, start=1):
+    for position, clause in enumerate(kept, start=1):
         parts = _parts_of_clause(clause)
         number = parts[0].clause or str(position)
         # A clause number the parser saw twice must not make two chunks share one id.
         key = number if number not in used else f"{number}#{position}"
         used.add(key)
         chunks.append(
-            Chunk(
+            replace(
+                article_chunk,
                 id=f"{provision_id}:{key}",
                 clause=number,
-                point=None,
                 text=parts[0].text,
+                context=clause_context,
                 parts=tuple(parts[1:]),
-                **base,
             )
         )
     return chunks

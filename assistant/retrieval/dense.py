@@ -59,7 +59,9 @@ class DenseIndex:
         if stamped != self.embedding.model_id:
             # Vectors of another model are not comparable with ours: start the collection again.
             log.warning(
-                "Mô hình embedding đổi từ %s sang %s: tạo lại toàn bộ vector", stamped, self.embedding.model_id
+                "Mô hình embedding đổi từ %s sang %s: tạo lại toàn bộ vector",
+                stamped,
+                self.embedding.model_id,
             )
             self.client.delete_collection(self.collection_name)
             store = Chroma(

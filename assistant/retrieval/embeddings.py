@@ -69,7 +69,9 @@ class SentenceTransformerEmbeddings(ModelEmbeddings):
         self, model: str, query_prefix: str = "", passage_prefix: str = "", batch_size: int = 32
     ) -> None:
         if not model:
-            raise ValueError("sentence-transformers cần CONGDOAN_EMBEDDING__MODEL (tên hoặc đường dẫn mô hình)")
+            raise ValueError(
+                "sentence-transformers cần CONGDOAN_EMBEDDING__MODEL (tên hoặc đường dẫn mô hình)"
+            )
         self.model = model
         self.model_id = f"{ST_PROVIDER}:{model}"
         self.query_prefix = query_prefix
@@ -108,7 +110,9 @@ def make_embeddings(provider: str, model: str = "") -> ModelEmbeddings:
         return E5Embeddings()
     if provider == ST_PROVIDER:
         return SentenceTransformerEmbeddings(model)
-    raise ValueError(f"Không hỗ trợ nhà cung cấp embedding: {provider!r} (chọn {E5_PROVIDER} hoặc {ST_PROVIDER})")
+    raise ValueError(
+        f"Không hỗ trợ nhà cung cấp embedding: {provider!r} (chọn {E5_PROVIDER} hoặc {ST_PROVIDER})"
+    )
 
 
 def text_key(text: str) -> str:
@@ -137,10 +141,10 @@ class EmbeddingCache:
             for start in range(0, len(unique), 500):
                 batch = unique[start : start + 500]
                 marks = ",".join("?" * len(batch))
-                rows = self._conn.execute(
-                    f"SELECT text_sha256, vector FROM embeddings WHERE model = ? AND text_sha256 IN ({marks})",
-                    [model_id, *batch],
-                ).fetchall()
+                query = (
+                    f"SELECT text_sha256, vector FROM embeddings WHERE model = ? AND text_sha256 IN ({marks})"
+                )
+                rows = self._conn.execute(query, [model_id, *batch]).fetchall()
                 for key, blob in rows:
                     found[key] = np.frombuffer(blob, dtype=np.float32).tolist()
         return found
@@ -151,11 +155,9 @@ class EmbeddingCache:
             self._conn.executemany("INSERT OR REPLACE INTO embeddings VALUES (?, ?, ?)", rows)
 
     def count(self, model_id: str | None = None) -> int:
+        where, args = ("", []) if model_id is None else (" WHERE model = ?", [model_id])
         with self._lock:
-            if model_id is None:
-                row = self._conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()
-            else:
-                row = self._conn.execute("SELECT COUNT(*) FROM embeddings WHERE model = ?", [model_id]).fetchone()
+            row = self._conn.execute(f"SELECT COUNT(*) FROM embeddings{where}", args).fetchone()
         return int(row[0])
 
     def close(self) -> None:

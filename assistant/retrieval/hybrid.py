@@ -15,13 +15,16 @@ import numpy as np
 
 from assistant.retrieval.chunks import Chunk
 from assistant.retrieval.dense import DenseIndex
+from assistant.retrieval.diacritics import DiacriticRestorer
 from assistant.retrieval.filters import PUBLIC_SCOPE, SearchFilter, date_key, scope_key
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.retrieval.selection import best_part
-from assistant.vietnamese import Lexicon
+from assistant.retrieval.selection import Reference, best_part
+from assistant.vietnamese import Lexicon, marked_share
 
 RRF_K = 60
 CANDIDATES = 50
+# Below this share of marked words a question is treated as typed without marks and restored for e5.
+RESTORE_BELOW = 0.5
 
 
 @dataclass(frozen=True)
@@ -47,10 +50,13 @@ Ranking = list[tuple[int, float]]  # (chunk row, score), best first
 
 @dataclass
 class FusionConfig:
-    """How the two rankings are combined. ``method``: "rrf" (reciprocal rank fusion) or "weighted"
-    (max-normalised scores, ``bm25_weight`` for BM25 and the rest for dense)."""
+    """How the two rankings are combined. ``method``: "weighted" (BM25 scaled by its best score, cosine
+    min-max scaled, mixed with ``bm25_weight``) or "rrf" (reciprocal rank fusion at article level).
 
-    method: str = "rrf"
+    Weighted is the default because it measured better on both shared eval sets (MRR@10 0.93 vs 0.89 and
+    0.95 vs 0.88, recall@5 1.00 vs 0.99 and 1.00 vs 1.00); RRF throws away how far ahead the leader is."""
+
+    method: str = "weighted"
     rrf_k: int = RRF_K
     bm25_weight: float = 0.5
     candidates: int = CANDIDATES
@@ -66,6 +72,7 @@ class ChunkTable:
         self.valid_from = np.array([date_key(c.valid_from) for c in self.chunks], dtype=np.int64)
         self.valid_to = np.array([date_key(c.valid_to) for c in self.chunks], dtype=np.int64)
         self.scope = np.array([scope_key(c.scope_unit_code) for c in self.chunks], dtype=object)
+        self.clause_row = {(c.provision_id, c.clause): i for i, c in enumerate(self.chunks) if c.clause}
 
     def mask(self, search_filter: SearchFilter) -> np.ndarray:
         day = date_key(search_filter.as_of)
@@ -82,6 +89,7 @@ class HybridRetriever:
         dense: DenseIndex | None,
         lexicon: Lexicon | None = None,
         fusion: FusionConfig | None = None,
+        restorer: DiacriticRestorer | None = None,
     ) -> None:
         if lexical.ids != [c.id for c in table.chunks]:
             raise ValueError("lexical index and chunk table are out of step")
@@ -90,6 +98,7 @@ class HybridRetriever:
         self.dense = dense
         self.lexicon = lexicon or Lexicon([])
         self.fusion = fusion or FusionConfig()
+        self.restorer = restorer
 
     # --- the three public searches (same signature; the eval runner compares them) ---
 
@@ -101,7 +110,7 @@ class HybridRetriever:
         lexical = self._lexical(expanded, search_filter)
         if self.dense is None:
             return self._hits(lexical, expanded, k)
-        dense = self._dense(expanded if self.fusion.expand_dense_query else query, search_filter)
+        dense = self._dense(self.dense_query(query), search_filter)
         return self._hits(self._fuse(lexical, dense), expanded, k)
 
     def search_bm25(
@@ -115,8 +124,13 @@ class HybridRetriever:
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
         search_filter = SearchFilter.build(as_of, scopes)
-        dense_query = self.lexicon.expand(query) if self.fusion.expand_dense_query else query
-        return self._hits(self._dense(dense_query, search_filter), query, k)
+        return self._hits(self._dense(self.dense_query(query), search_filter), query, k)
+
+    def dense_query(self, query: str) -> str:
+        """What e5 sees: the question with its marks restored when typed without, optionally expanded."""
+        if self.restorer is not None and marked_share(query) < RESTORE_BELOW:
+            query = self.restorer.restore(query)
+        return self.lexicon.expand(query) if self.fusion.expand_dense_query else query
 
     # --- candidates ---
 
@@ -151,15 +165,31 @@ class HybridRetriever:
             key = (chunk.work_number, chunk.article_label)
             if key not in best or score > best[key][1]:
                 best[key] = (row, score)
-        ordered = sorted(best.values(), key=lambda item: -item[1])[:k]
+        reference = Reference.parse(query)
+        # An article the question names itself ("Điều 36") comes first; score decides among the rest.
+        ordered = sorted(
+            best.values(),
+            key=lambda item: (not reference.names_article(self.table.chunks[item[0]].article_label), -item[1]),
+        )[:k]
         weights = self._weights(query)
-        return [self._hit(self.table.chunks[row], score, weights) for row, score in ordered]
+        return [
+            self._hit(self.table.chunks[self._named_clause(row, reference)], score, weights, reference)
+            for row, score in ordered
+        ]
+
+    def _named_clause(self, row: int, reference: Reference) -> int:
+        """The chunk of the clause the question names, when the article was split by clause."""
+        chunk = self.table.chunks[row]
+        named = reference.clause_for(chunk.article_label)
+        if chunk.clause is None or named is None:
+            return row
+        return self.table.clause_row.get((chunk.provision_id, named), row)
 
     def _weights(self, query: str) -> dict[str, float]:
         return {t: self.lexical.idf.get(t, 0.0) for t in set(self.lexical.query_tokens(query))}
 
-    def _hit(self, chunk: Chunk, score: float, weights: dict[str, float]) -> Hit:
-        part = best_part(chunk, weights)
+    def _hit(self, chunk: Chunk, score: float, weights: dict[str, float], reference: Reference) -> Hit:
+        part = best_part(chunk, weights, reference)
         return Hit(
             work_number=chunk.work_number,
             version_label=chunk.version_label,

@@ -2,8 +2,9 @@
 
 Layout under ``data_dir``::
 
-    index/chunks.sqlite      chunk id, content hash, chunk JSON, BM25 tokens (segmentation done once)
-    index/bm25/              the bm25s index and the id order it was built in
+    index/chunks.sqlite      chunk id, content hash, chunk JSON
+    index/bm25/              the bm25s index, the id order it was built in and its tokenizer version
+    index/diacritics.json    syllable counts of the corpus, to restore marks on unaccented questions
     index/embeddings.sqlite  embedding cache by (model id, sha256(text))
     chroma/                  the embedded Chroma store (unless a Chroma server URL is configured)
 """
@@ -20,14 +21,17 @@ from pathlib import Path
 
 from assistant.retrieval.chunks import Chunk, chunk_from_dict, chunk_to_dict, dedupe
 from assistant.retrieval.dense import DenseIndex, make_client
+from assistant.retrieval.diacritics import DiacriticRestorer
 from assistant.retrieval.embeddings import CachedEmbeddings, EmbeddingCache, ModelEmbeddings
 from assistant.retrieval.hybrid import ChunkTable, FusionConfig, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex
-from assistant.vietnamese import Lexicon, index_tokens, warm_up
+from assistant.vietnamese import Lexicon, index_tokens
 
 log = logging.getLogger(__name__)
 
 DEFAULT_COLLECTION = "provisions"
+# Lexicon words and question phrases are few but typical of how workers write: count them more.
+LEXICON_WEIGHT = 5
 
 
 @dataclass(frozen=True)
@@ -40,36 +44,37 @@ class SyncReport:
     seconds: float
 
 
+_CHUNK_COLUMNS = ("id", "hash", "data")
+
+
 class ChunkStore:
-    """Chunks with their tokens in SQLite: the lexical index is rebuilt from here without re-segmenting."""
+    """The indexed chunks in SQLite: what hits are made of, and what the lexical index is rebuilt from."""
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(path)
+        columns = [row[1] for row in self._conn.execute("PRAGMA table_info(chunks)")]
         with self._conn:
+            if columns and columns != list(_CHUNK_COLUMNS):
+                # Written by an older layout: it is only a copy of the database, so start it again.
+                log.warning("Bảng đoạn văn của chỉ mục có cấu trúc cũ: tạo lại")
+                self._conn.execute("DROP TABLE chunks")
             self._conn.execute(
                 "CREATE TABLE IF NOT EXISTS chunks ("
-                " id TEXT PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL, tokens TEXT NOT NULL)"
+                " id TEXT PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL)"
             )
 
     def hashes(self) -> dict[str, str]:
         return dict(self._conn.execute("SELECT id, hash FROM chunks").fetchall())
 
     def put(self, chunks: Sequence[Chunk]) -> None:
-        rows = [
-            (c.id, c.content_hash, json.dumps(chunk_to_dict(c), ensure_ascii=False), json.dumps(index_tokens(c.index_text)))
-            for c in chunks
-        ]
+        rows = [(c.id, c.content_hash, json.dumps(chunk_to_dict(c), ensure_ascii=False)) for c in chunks]
         with self._conn:
-            self._conn.executemany("INSERT OR REPLACE INTO chunks VALUES (?, ?, ?, ?)", rows)
+            self._conn.executemany("INSERT OR REPLACE INTO chunks VALUES (?, ?, ?)", rows)
 
     def delete(self, ids: Sequence[str]) -> None:
         with self._conn:
             self._conn.executemany("DELETE FROM chunks WHERE id = ?", [(i,) for i in ids])
-
-    def all(self) -> tuple[list[Chunk], list[list[str]]]:
-        rows = self._conn.execute("SELECT data, tokens FROM chunks ORDER BY id").fetchall()
-        return [chunk_from_dict(json.loads(d)) for d, _ in rows], [json.loads(t) for _, t in rows]
 
     def chunks(self) -> list[Chunk]:
         rows = self._conn.execute("SELECT data FROM chunks ORDER BY id").fetchall()
@@ -111,18 +116,17 @@ class SearchIndex:
         """Add new and changed chunks, delete vanished ones, in both indexes (by id + content hash)."""
         started = time.perf_counter()
         wanted = dedupe(chunks)
-        wanted_hash = {cid: c.content_hash for cid, c in wanted.items()}
         stored = self.store.hashes()
-        lexical_changed = [wanted[i] for i, h in wanted_hash.items() if stored.get(i) != h]
+        lexical_changed = [c for i, c in wanted.items() if stored.get(i) != c.content_hash]
         lexical_gone = [i for i in stored if i not in wanted]
         self.store.put(lexical_changed)
         self.store.delete(lexical_gone)
-        if lexical_changed or lexical_gone or not (self.lexical_dir / "ids.json").exists():
+        if lexical_changed or lexical_gone or not LexicalIndex.exists(self.lexical_dir):
             self._rebuild_lexical()
 
         # The dense side is compared on its own, so an interrupted earlier sync is repaired too.
         in_chroma = self.dense.stored_hashes()
-        dense_changed = [wanted[i] for i, h in wanted_hash.items() if in_chroma.get(i) != h]
+        dense_changed = [c for i, c in wanted.items() if in_chroma.get(i) != c.content_hash]
         dense_gone = [i for i in in_chroma if i not in wanted]
         before = self.cache.count(self.embedding.model_id)
         self.dense.delete(dense_gone)
@@ -147,21 +151,36 @@ class SearchIndex:
         self.dense.delete(list(self.dense.stored_hashes()))
         return self.sync(chunks)
 
+    @property
+    def diacritics_path(self) -> Path:
+        return self.directory / "diacritics.json"
+
     def _rebuild_lexical(self) -> None:
-        chunks, tokens = self.store.all()
-        LexicalIndex.build([c.id for c in chunks], tokens).save(self.lexical_dir)
+        """A few seconds for 5,000 chunks: tokenizing is a regular expression, no model."""
+        chunks = self.store.chunks()
+        texts = [c.index_text for c in chunks]
+        LexicalIndex.build([c.id for c in chunks], [index_tokens(t) for t in texts]).save(self.lexical_dir)
+        DiacriticRestorer.from_texts(texts).save(self.diacritics_path)
+
+    def _restorer(self) -> DiacriticRestorer:
+        restorer = DiacriticRestorer.load(self.diacritics_path) or DiacriticRestorer()
+        if self.lexicon is not None:
+            # Read at each start, so a curator's new phrases count without re-indexing.
+            restorer.add(self.lexicon.texts(), weight=LEXICON_WEIGHT)
+        return restorer
 
     def load(self) -> HybridRetriever:
-        """The retriever over what is on disk now; warms the segmenter and the query embedder."""
+        """The retriever over what is on disk now, with the query embedder warmed up."""
         chunks = self.store.chunks()
         lexical = LexicalIndex.load(self.lexical_dir)
-        if lexical is None or lexical.ids != [c.id for c in chunks]:
+        if lexical is None or lexical.ids != [c.id for c in chunks] or not self.diacritics_path.exists():
             self._rebuild_lexical()
             lexical = LexicalIndex.load(self.lexical_dir)
         assert lexical is not None
-        warm_up()
         self.embedding.embed_query("người lao động")
-        return HybridRetriever(ChunkTable(chunks), lexical, self.dense, self.lexicon, self.fusion)
+        return HybridRetriever(
+            ChunkTable(chunks), lexical, self.dense, self.lexicon, self.fusion, restorer=self._restorer()
+        )
 
     def counts(self) -> dict[str, int]:
         """Chunks in each index, for health checks (/readyz) and tests."""

@@ -1,8 +1,6 @@
-"""BM25 (bm25s) over folded syllables and segmented words.
+"""BM25 (bm25s) over folded syllables and syllable pairs (see :func:`assistant.vietnamese.index_tokens`).
 
-Documents are segmented by underthesea at index time. Questions are segmented too, but an unaccented
-question ("nghi phep nam") cannot be: its adjacent syllables are joined whenever the join is a word of the
-index ("nghi_phep"), so it scores like the accented one.
+Documents and questions are tokenized the same way, so "nghi phep nam" and "nghỉ phép năm" score alike.
 """
 
 from __future__ import annotations
@@ -15,11 +13,12 @@ from pathlib import Path
 import bm25s
 import numpy as np
 
-from assistant.vietnamese import index_tokens, syllables
+from assistant.vietnamese import index_tokens
 
 log = logging.getLogger(__name__)
 
-MAX_NGRAM = 3
+# Bump when index_tokens() changes: an index saved with other tokens is then rebuilt, not loaded.
+TOKENS_VERSION = "2"
 
 
 class LexicalIndex:
@@ -33,7 +32,9 @@ class LexicalIndex:
         self.idf = self._idf() if model is not None else {}
 
     @classmethod
-    def build(cls, ids: Sequence[str], tokens: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> LexicalIndex:
+    def build(
+        cls, ids: Sequence[str], tokens: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75
+    ) -> LexicalIndex:
         if not ids:
             return cls([], None)
         model = bm25s.BM25(k1=k1, b=b)
@@ -50,14 +51,7 @@ class LexicalIndex:
         return {token: float(weights[i]) for token, i in self.vocab.items() if i < len(weights)}
 
     def query_tokens(self, text: str) -> list[str]:
-        tokens = index_tokens(text)
-        parts = syllables(text)
-        for size in range(2, MAX_NGRAM + 1):
-            for start in range(len(parts) - size + 1):
-                joined = "_".join(parts[start : start + size])
-                if joined in self.vocab:
-                    tokens.append(joined)
-        return [t for t in tokens if t in self.vocab]
+        return [t for t in index_tokens(text) if t in self.vocab]
 
     def scores(self, text: str, mask: np.ndarray | None = None) -> np.ndarray:
         """BM25 score of every chunk; masked-out chunks get -inf so no cut-off can let them through."""
@@ -84,16 +78,25 @@ class LexicalIndex:
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        (directory / "ids.json").write_text(json.dumps(self.ids), encoding="utf-8")
         if self.model is not None:
             self.model.save(str(directory / "bm25"), show_progress=False)
+        # Written last: a crash before this leaves no index rather than a half-written one.
+        meta = {"ids": self.ids, "tokens_version": TOKENS_VERSION}
+        (directory / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+
+    @staticmethod
+    def exists(directory: Path) -> bool:
+        meta = directory / "meta.json"
+        if not meta.exists():
+            return False
+        return bool(json.loads(meta.read_text(encoding="utf-8")).get("tokens_version") == TOKENS_VERSION)
 
     @classmethod
     def load(cls, directory: Path) -> LexicalIndex | None:
-        ids_file = directory / "ids.json"
-        if not ids_file.exists():
+        """The saved index, or None when there is none or it was built with other tokens."""
+        if not cls.exists(directory):
             return None
-        ids = json.loads(ids_file.read_text(encoding="utf-8"))
+        ids = json.loads((directory / "meta.json").read_text(encoding="utf-8"))["ids"]
         if not ids:
             return cls([], None)
         model = bm25s.BM25.load(str(directory / "bm25"), mmap=False, show_progress=False, verbosity=0)

@@ -1,37 +1,76 @@
-"""Which clause (khoản) and point (điểm) of a hit answers the question: the one sharing the most
-informative words with it (IDF-weighted overlap on folded syllables and their joins)."""
+"""Which clause (khoản) and point (điểm) of a hit answers the question.
+
+An explicit reference in the question ("khoản 2 Điều 36", "điểm b") wins. Otherwise the clauses of the
+article are scored against the question like tiny BM25 documents (IDF weights from the lexical index,
+term saturation, length normalisation among siblings), so a long clause that mentions everything does not
+beat the short one that answers.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from assistant.retrieval.chunks import Chunk, Part
-from assistant.retrieval.lexical import MAX_NGRAM
-from assistant.vietnamese import syllables
+from assistant.vietnamese import fold, index_tokens
 
 # A point is quoted alone only when it clearly beats its siblings; otherwise the whole clause is clearer.
 POINT_MARGIN = 1.5
+K1 = 1.2
+B = 0.75
+
+_ARTICLE_REF = re.compile(r"\bdieu\s+(\d+[a-z]?)\b")
+_CLAUSE_REF = re.compile(r"\bkhoan\s+(\d+[a-z]?)\b")
+_POINT_REF = re.compile(r"\bdiem\s+([a-z])\b")
 
 
-def text_keys(text: str) -> set[str]:
-    parts = syllables(text)
-    keys = set(parts)
-    for size in range(2, MAX_NGRAM + 1):
-        keys.update("_".join(parts[i : i + size]) for i in range(len(parts) - size + 1))
-    return keys
+@dataclass(frozen=True)
+class Reference:
+    """Article, clause and point numbers the question names itself (folded: "đ" reads as "d")."""
+
+    article: str | None = None
+    clause: str | None = None
+    point: str | None = None
+
+    @classmethod
+    def parse(cls, query: str) -> Reference:
+        folded = fold(query)
+
+        def first(pattern: re.Pattern[str]) -> str | None:
+            match = pattern.search(folded)
+            return match.group(1) if match else None
+
+        return cls(first(_ARTICLE_REF), first(_CLAUSE_REF), first(_POINT_REF))
+
+    def names_article(self, article_label: str) -> bool:
+        return self.article is not None and self.article == article_label.lower()
+
+    def clause_for(self, article_label: str) -> str | None:
+        """The clause named for this article (or for no article in particular)."""
+        if self.clause is None or (self.article is not None and not self.names_article(article_label)):
+            return None
+        return self.clause
 
 
-def overlap(text: str, weights: dict[str, float]) -> float:
-    keys = text_keys(text)
-    return sum(w for token, w in weights.items() if token in keys)
+def part_scores(parts: Sequence[Part], weights: dict[str, float]) -> list[float]:
+    """BM25 of each part against the question, with the parts as their own little collection."""
+    counts = [Counter(index_tokens(p.text)) for p in parts]
+    lengths = [sum(c.values()) for c in counts]
+    average = (sum(lengths) / len(lengths)) if lengths else 1.0
+    scores = []
+    for count, length in zip(counts, lengths, strict=True):
+        norm = K1 * (1 - B + B * length / (average or 1.0))
+        scores.append(sum(w * count[t] * (K1 + 1) / (count[t] + norm) for t, w in weights.items() if count[t]))
+    return scores
 
 
 def _best(parts: Sequence[Part], weights: dict[str, float]) -> tuple[Part | None, float, float]:
     """Best part, its score and the runner-up's score; ties go to the earlier part."""
     best: Part | None = None
     best_score = second = 0.0
-    for part in parts:
-        score = overlap(part.text, weights)
+    for part, score in zip(parts, part_scores(parts, weights), strict=True):
         if score > best_score:
             best, second, best_score = part, best_score, score
         elif score > second:
@@ -39,8 +78,14 @@ def _best(parts: Sequence[Part], weights: dict[str, float]) -> tuple[Part | None
     return best, best_score, second
 
 
-def best_point(clause: str | None, parts: Sequence[Part], weights: dict[str, float]) -> Part | None:
+def best_point(
+    clause: str | None, parts: Sequence[Part], weights: dict[str, float], named: str | None = None
+) -> Part | None:
     points = [p for p in parts if p.point and p.clause == clause]
+    if named is not None:
+        chosen = next((p for p in points if fold(p.point or "") == named), None)
+        if chosen is not None:
+            return chosen
     if len(points) < 2:
         return None
     best, score, second = _best(points, weights)
@@ -49,15 +94,20 @@ def best_point(clause: str | None, parts: Sequence[Part], weights: dict[str, flo
     return best
 
 
-def best_part(chunk: Chunk, weights: dict[str, float]) -> Part | None:
+def best_part(chunk: Chunk, weights: dict[str, float], reference: Reference | None = None) -> Part | None:
     """For a clause chunk: the clause itself or one of its points. For a whole-article chunk: its best
     clause (or point). None when the article has no clauses."""
+    reference = reference or Reference()
+    about_this = reference.article is None or reference.names_article(chunk.article_label)
+    named_point = reference.point if about_this else None
     if chunk.clause is not None:
-        point = best_point(chunk.clause, chunk.parts, weights)
+        point = best_point(chunk.clause, chunk.parts, weights, named_point)
         return point or Part(clause=chunk.clause, point=None, text=chunk.text)
     clauses = [p for p in chunk.parts if p.point is None]
     if not clauses:
         return None
-    chosen, _, _ = _best(clauses, weights)
-    chosen = chosen or clauses[0]
-    return best_point(chosen.clause, chunk.parts, weights) or chosen
+    named = reference.clause_for(chunk.article_label)
+    chosen = next((p for p in clauses if p.clause == named), None) if named else None
+    if chosen is None:
+        chosen = _best(clauses, weights)[0] or clauses[0]
+    return best_point(chosen.clause, chunk.parts, weights, named_point) or chosen

@@ -1,8 +1,8 @@
-"""union and cases
+"""union hierarchy (with its closure table), members, staff, channel identities, cases with events, delivery outbox, curator tasks
 
 Revision ID: 0003
 Revises: 0002
-Create Date: 2026-11-28 06:46:34.661518
+Create Date: 2026-11-28
 """
 from collections.abc import Sequence
 
@@ -34,6 +34,17 @@ def upgrade() -> None:
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_units_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_units_path'), ['path'], unique=False)
+
+    op.create_table('unit_tree',
+    sa.Column('ancestor_id', sa.Integer(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('distance', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['ancestor_id'], ['units.id'], name=op.f('fk_unit_tree_ancestor_id_units'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['unit_id'], ['units.id'], name=op.f('fk_unit_tree_unit_id_units'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ancestor_id', 'unit_id', name=op.f('pk_unit_tree'))
+    )
+    with op.batch_alter_table('unit_tree', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_unit_tree_unit_id'), ['unit_id'], unique=False)
 
     op.create_table('members',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -91,6 +102,7 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('resolved_at', sa.DateTime(), nullable=True),
     sa.Column('resolution_note', sa.Text(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['assignee_id'], ['staff_users.id'], name=op.f('fk_cases_assignee_id_staff_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['conversation_id'], ['conversations.id'], name=op.f('fk_cases_conversation_id_conversations'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_cases_member_id_members'), ondelete='SET NULL'),
@@ -102,7 +114,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_cases_assignee_id'), ['assignee_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_cases_member_id'), ['member_id'], unique=False)
-        batch_op.create_index('ix_cases_status_due', ['status', 'due_at'], unique=False)
+        batch_op.create_index('ix_cases_due_at_id', ['due_at', 'id'], unique=False)
         batch_op.create_index('ix_cases_unit_status_due', ['unit_id', 'status', 'due_at'], unique=False)
 
     op.create_table('channel_identities',
@@ -219,7 +231,7 @@ def downgrade() -> None:
     op.drop_table('channel_identities')
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_unit_status_due')
-        batch_op.drop_index('ix_cases_status_due')
+        batch_op.drop_index('ix_cases_due_at_id')
         batch_op.drop_index(batch_op.f('ix_cases_member_id'))
         batch_op.drop_index(batch_op.f('ix_cases_created_at'))
         batch_op.drop_index(batch_op.f('ix_cases_assignee_id'))
@@ -234,6 +246,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_members_phone'))
 
     op.drop_table('members')
+    with op.batch_alter_table('unit_tree', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_unit_tree_unit_id'))
+
+    op.drop_table('unit_tree')
     with op.batch_alter_table('units', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_units_path'))
         batch_op.drop_index(batch_op.f('ix_units_parent_id'))

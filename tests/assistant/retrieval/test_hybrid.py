@@ -1,0 +1,177 @@
+"""Hybrid search with real components: bm25s, the e5 model, Chroma, the packaged lexicon, real articles."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from assistant.retrieval.chunks import Chunk, chunks_from_provision
+from assistant.retrieval.embeddings import E5Embeddings
+from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
+from assistant.retrieval.index import SearchIndex
+from assistant.vietnamese import Lexicon
+from tests.assistant.retrieval.retrieval_sample import BLLD_2012, article_chunks
+
+TODAY = date(2026, 11, 28)
+
+# The internal rule of one grassroots union: it matches annual-leave questions better than the law does.
+INTERNAL = chunks_from_provision(
+    provision_id="noi-bo-1",
+    work_number="05/QC-CĐCS-A",
+    version_label="05/QC-CĐCS-A",
+    document_title="Quy chế nội bộ Công đoàn cơ sở Công ty A",
+    article=3,
+    article_label="3",
+    title="Nghỉ phép năm của đoàn viên",
+    text=(
+        "Đoàn viên nghỉ phép năm, nghỉ hằng năm được Công đoàn cơ sở hỗ trợ 500.000 đồng mỗi năm; "
+        "đoàn viên được nghỉ phép năm đủ số ngày nghỉ hằng năm theo quy định."
+    ),
+    clauses=[],
+    valid_from=date(2024, 1, 1),
+    valid_to=None,
+    scope_unit_code="CDCS-A",
+)
+
+
+# A third of the sample is enough here and keeps the e5 embedding of the corpus to a few seconds.
+HYBRID_ARTICLES = [13, 24, 25, 35, 36, 97, 105, 107, 113, 114, 115, 125, 137, 139]
+
+
+@pytest.fixture(scope="module")
+def corpus() -> list[Chunk]:
+    # Bộ luật Lao động 2012 (Điều 111, 157) was in force until 2021-01-01, when the 2019 code replaced it.
+    old_code = article_chunks(
+        [111, 157],
+        path=BLLD_2012,
+        work_number="10/2012/QH13",
+        version_label="10/2012/QH13",
+        valid_from=date(2013, 5, 1),
+        valid_to=date(2021, 1, 1),
+        id_prefix="blld2012",
+    )
+    new_code = article_chunks(HYBRID_ARTICLES, valid_from=date(2021, 1, 1))
+    return [*new_code, *old_code, *INTERNAL]
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory, e5: E5Embeddings, corpus: list[Chunk]) -> Path:
+    directory = tmp_path_factory.mktemp("hybrid")
+    index = SearchIndex(directory, e5)
+    index.sync(corpus)
+    index.close()
+    return directory
+
+
+@pytest.fixture(scope="module")
+def retriever(index_dir: Path, e5: E5Embeddings, lexicon: Lexicon) -> HybridRetriever:
+    return SearchIndex(index_dir, e5, lexicon=lexicon).load()
+
+
+def _top(hits: list, n: int = 1) -> list[tuple[str, int]]:  # type: ignore[type-arg]
+    return [(h.work_number, h.article) for h in hits[:n]]
+
+
+@pytest.mark.parametrize(
+    ("query", "article"),
+    [
+        ("nghi phep nam duoc may ngay", 113),
+        ("Nghỉ phép năm được mấy ngày?", 113),
+        ("nghi de duoc may thang", 139),
+        ("công ty nợ lương mấy tháng rồi", 97),
+        ("tang ca toi da bao nhieu gio 1 thang", 107),
+        ("thử việc tối đa bao lâu", 25),
+    ],
+)
+def test_colloquial_questions_find_the_article(retriever: HybridRetriever, query: str, article: int) -> None:
+    hits = retriever.search(query, k=5, as_of=TODAY)
+    assert ("45/2019/QH14", article) in _top(hits, 3)
+
+
+def test_hit_quotes_the_best_clause_and_point_exactly(retriever: HybridRetriever, corpus: list[Chunk]) -> None:
+    hits = retriever.search("người khuyết tật được nghỉ hằng năm bao nhiêu ngày", k=3, as_of=TODAY)
+    hit = hits[0]
+    assert (hit.article, hit.clause, hit.point) == (113, "1", "b")
+    assert hit.heading == "Điều 113. Nghỉ hằng năm"
+    assert hit.text.startswith("14 ngày làm việc đối với người lao động chưa thành niên")
+    stored = next(c for c in corpus if c.id == hit.chunk_id)
+    assert hit.text in {p.text for p in stored.parts}
+    # Every hit's text is a verbatim piece of what was indexed.
+    for other in hits:
+        chunk = next(c for c in corpus if c.id == other.chunk_id)
+        assert other.text == chunk.text or other.text in {p.text for p in chunk.parts}
+
+
+def test_short_article_hit_names_its_best_clause(retriever: HybridRetriever) -> None:
+    hit = retriever.search("thời gian thử việc của người quản lý doanh nghiệp", k=3, as_of=TODAY)[0]
+    assert (hit.article, hit.clause) == (25, "1")
+    assert hit.text.startswith("1. Không quá 180 ngày")
+
+
+@pytest.mark.parametrize("method", ["search", "search_bm25", "search_dense"])
+def test_as_of_picks_the_text_in_force(retriever: HybridRetriever, method: str) -> None:
+    search = getattr(retriever, method)
+    before = search("nghỉ hằng năm", k=10, as_of=date(2020, 6, 1))
+    assert before and {h.work_number for h in before} == {"10/2012/QH13"}
+    assert _top(before) == [("10/2012/QH13", 111)]
+    now = search("nghỉ hằng năm", k=10, as_of=TODAY)
+    assert "10/2012/QH13" not in {h.work_number for h in now}
+    assert ("45/2019/QH14", 113) in _top(now, 3)
+
+
+def test_valid_to_is_exclusive(retriever: HybridRetriever) -> None:
+    hits = retriever.search("nghỉ thai sản", k=10, as_of=date(2021, 1, 1))
+    assert "10/2012/QH13" not in {h.work_number for h in hits}
+    hits = retriever.search("nghỉ thai sản", k=10, as_of=date(2020, 12, 31))
+    assert _top(hits) == [("10/2012/QH13", 157)]
+
+
+@pytest.mark.parametrize("method", ["search", "search_bm25", "search_dense"])
+def test_scoped_document_never_reaches_another_unit(retriever: HybridRetriever, method: str) -> None:
+    search = getattr(retriever, method)
+    query = "đoàn viên nghỉ phép năm được hỗ trợ bao nhiêu"
+    own = search(query, k=10, as_of=TODAY, scopes=["CDCS-A", "LDLD-HN"])
+    assert _top(own) == [("05/QC-CĐCS-A", 3)]
+    for scopes in (None, [], ["CDCS-B", "LDLD-HN"], ["cdcs-a"]):
+        hits = search(query, k=50, as_of=TODAY, scopes=scopes)
+        assert hits
+        assert "05/QC-CĐCS-A" not in {h.work_number for h in hits}
+
+
+def test_versions_of_one_article_are_not_listed_twice(
+    index_dir: Path, e5: E5Embeddings, corpus: list[Chunk], tmp_path: Path
+) -> None:
+    # Two overlapping versions of Điều 113 (a curator mistake): one hit, the better one.
+    extra = [replace(c, id=c.id + "-v2", provision_id="v2", version_label="v2") for c in corpus if c.article == 113]
+    (tmp_path / "index").mkdir()
+    shutil.copy(index_dir / "index" / "embeddings.sqlite", tmp_path / "index" / "embeddings.sqlite")
+    index = SearchIndex(tmp_path, e5)
+    index.sync([*corpus, *extra])
+    hits = index.load().search("nghỉ hằng năm", k=10, as_of=TODAY)
+    assert sum(1 for h in hits if (h.work_number, h.article) == ("45/2019/QH14", 113)) == 1
+
+
+def test_reciprocal_rank_fusion_is_available(index_dir: Path, e5: E5Embeddings, lexicon: Lexicon) -> None:
+    rrf = SearchIndex(index_dir, e5, lexicon=lexicon, fusion=FusionConfig(method="rrf")).load()
+    hits = rrf.search("nghi phep nam duoc may ngay", k=5, as_of=TODAY)
+    assert ("45/2019/QH14", 113) in _top(hits, 3)
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_unaccented_question_is_restored_before_embedding(retriever: HybridRetriever) -> None:
+    assert retriever.dense_query("nghi de duoc may thang") == "nghỉ đẻ được mấy tháng"
+    # Accented questions reach e5 as typed.
+    assert retriever.dense_query("Nghỉ đẻ được mấy tháng?") == "Nghỉ đẻ được mấy tháng?"
+    hits = retriever.search_dense("nguoi lao dong nghi thai san truoc va sau khi sinh con", k=3, as_of=TODAY)
+    assert _top(hits) == [("45/2019/QH14", 139)]
+
+
+def test_a_clause_named_in_the_question_is_the_one_quoted(retriever: HybridRetriever) -> None:
+    hit = retriever.search("khoản 3 Điều 113 quy định gì về nghỉ hằng năm", k=3, as_of=TODAY)[0]
+    assert (hit.article, hit.clause) == (113, "3")
+    hit = retriever.search("điểm c khoản 1 Điều 113", k=3, as_of=TODAY)[0]
+    assert (hit.article, hit.clause, hit.point) == (113, "1", "c")

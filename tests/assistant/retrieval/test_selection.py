@@ -1,0 +1,106 @@
+"""Choosing the clause and point a hit quotes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.retrieval.chunks import Chunk, Part, chunks_from_provision
+from assistant.retrieval.selection import Reference, best_part, part_scores
+
+
+def _article(clauses: list[dict[str, object]]) -> Chunk:
+    (chunk,) = chunks_from_provision(
+        provision_id=1,
+        work_number="45/2019/QH14",
+        version_label="v",
+        document_title="Bộ luật Lao động",
+        article=105,
+        article_label="105",
+        title="Thời giờ làm việc bình thường",
+        text="\n".join(str(c["text"]) for c in clauses),
+        clauses=clauses,  # type: ignore[arg-type]
+        valid_from=date(2021, 1, 1),
+        valid_to=None,
+    )
+    return chunk
+
+
+ART_105 = _article(
+    [
+        {
+            "number": "1",
+            "text": "1. Thời giờ làm việc bình thường không quá 08 giờ trong 01 ngày và không quá 48 giờ "
+            "trong 01 tuần.",
+        },
+        {
+            "number": "2",
+            "text": "2. Người sử dụng lao động có quyền quy định thời giờ làm việc theo ngày hoặc tuần "
+            "nhưng phải thông báo cho người lao động biết; trường hợp theo tuần thì thời giờ làm việc bình thường "
+            "không quá 10 giờ trong 01 ngày và không quá 48 giờ trong 01 tuần.",
+        },
+        {
+            "number": "3",
+            "text": "3. Người sử dụng lao động có trách nhiệm bảo đảm giới hạn thời gian làm việc "
+            "tiếp xúc với yếu tố nguy hiểm, yếu tố có hại.",
+            "points": [],
+        },
+    ]
+)
+
+WEIGHTS = {"thoi_gio": 2.0, "lam_viec": 1.0, "binh_thuong": 2.0, "ngay": 0.5, "tuan": 1.0, "toi_da": 1.5}
+
+
+def test_reference_parsing_folds_and_ignores_case() -> None:
+    assert Reference.parse("Nội dung khoản 2 Điều 36 là gì?") == Reference("36", "2", None)
+    assert Reference.parse("diem b khoan 1 dieu 113") == Reference("113", "1", "b")
+    assert Reference.parse("ĐIỂM Đ KHOẢN 2A ĐIỀU 4A") == Reference("4a", "2a", "d")
+    assert Reference.parse("nghỉ phép năm") == Reference()
+    ref = Reference.parse("khoản 3 Điều 105")
+    assert ref.clause_for("105") == "3" and ref.clause_for("106") is None
+    assert Reference.parse("khoản 3").clause_for("7") == "3"
+
+
+def test_short_clause_that_answers_beats_a_long_one_that_mentions_everything() -> None:
+    scores = part_scores([p for p in ART_105.parts if p.point is None], WEIGHTS)
+    assert scores[0] > scores[1] > scores[2]
+    part = best_part(ART_105, WEIGHTS)
+    assert part is not None and part.clause == "1"
+
+
+def test_named_clause_wins_over_scores() -> None:
+    part = best_part(ART_105, WEIGHTS, Reference.parse("khoản 3 Điều 105"))
+    assert part is not None and part.clause == "3"
+    # A clause named for another article does not apply here.
+    part = best_part(ART_105, WEIGHTS, Reference.parse("khoản 3 Điều 106"))
+    assert part is not None and part.clause == "1"
+
+
+def test_points_only_when_one_clearly_answers() -> None:
+    parts = (
+        Part("1", None, "1. Nghỉ như sau:\na) 12 ngày làm việc bình thường;\nb) 14 ngày người khuyết tật;"),
+        Part("1", "a", "12 ngày làm việc bình thường;"),
+        Part("1", "b", "14 ngày người khuyết tật;"),
+    )
+    chunk = Chunk(
+        id="x:1",
+        provision_id="x",
+        work_number="w",
+        version_label="v",
+        document_title="t",
+        article=113,
+        article_label="113",
+        clause="1",
+        point=None,
+        heading="Điều 113.",
+        text=parts[0].text,
+        valid_from=date(2021, 1, 1),
+        valid_to=None,
+        scope_unit_code=None,
+        parts=parts[1:],
+    )
+    pick = best_part(chunk, {"khuyet_tat": 3.0, "ngay": 0.5})
+    assert pick is not None and pick.point == "b" and pick.text == "14 ngày người khuyết tật;"
+    whole = best_part(chunk, {"ngay": 0.5})
+    assert whole is not None and whole.point is None and whole.text == parts[0].text
+    named = best_part(chunk, {"ngay": 0.5}, Reference.parse("điểm a"))
+    assert named is not None and named.point == "a"

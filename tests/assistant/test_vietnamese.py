@@ -1,0 +1,175 @@
+"""Vietnamese text handling: NFC, tone marks, folding, segmentation and the colloquial → legal lexicon."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from assistant.vietnamese import (
+    Lexicon,
+    fold,
+    has_diacritics,
+    index_tokens,
+    nfc,
+    normalize_tone_marks,
+    segment,
+    syllables,
+)
+
+
+def test_nfc_composes_decomposed_input() -> None:
+    decomposed = unicodedata.normalize("NFD", "Người lao động")
+    assert decomposed != "Người lao động"
+    assert nfc(decomposed) == "Người lao động"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("hoà giải", "hòa giải"),
+        ("thoả thuận", "thỏa thuận"),
+        ("Thuý", "Thúy"),
+        ("Uỷ ban", "Ủy ban"),
+        ("sức khoẻ", "sức khỏe"),
+        ("HOÀ", "HÒA"),
+        # Closed syllables and "qu" keep their marks where they are in both styles.
+        ("hoàn thành", "hoàn thành"),
+        ("thuyền", "thuyền"),
+        ("quý", "quý"),
+        ("toán", "toán"),
+    ],
+)
+def test_tone_marks_placed_one_way(raw: str, expected: str) -> None:
+    assert normalize_tone_marks(raw) == expected
+
+
+def test_tone_normalisation_also_composes() -> None:
+    assert normalize_tone_marks(unicodedata.normalize("NFD", "thoả thuận")) == "thỏa thuận"
+
+
+def test_fold_strips_marks_and_d_stroke() -> None:
+    assert fold("Điều 113. Nghỉ hằng năm") == "dieu 113. nghi hang nam"
+    assert fold("ĐOÀN PHÍ công đoàn") == "doan phi cong doan"
+    assert fold("hoà") == fold("hòa") == "hoa"
+
+
+def test_has_diacritics() -> None:
+    assert has_diacritics("nghỉ phép")
+    assert has_diacritics("đi")
+    assert not has_diacritics("nghi phep nam duoc may ngay")
+
+
+def test_segment_finds_multi_syllable_words() -> None:
+    words = segment("Người lao động nghỉ phép năm được mấy ngày?")
+    assert "lao động" in words
+    assert segment("   ") == []
+
+
+def test_segment_is_fast_enough_for_queries() -> None:
+    segment("khởi động")
+    started = time.perf_counter()
+    for i in range(50):
+        segment(f"Công ty nợ lương {i} tháng thì người lao động làm gì?")
+    assert (time.perf_counter() - started) / 50 < 0.01
+
+
+def test_syllables_keep_numbers_and_drop_punctuation() -> None:
+    assert syllables("Vùng I: 4.960.000 đồng/tháng, từ 01/01/2026.") == [
+        "vung",
+        "i",
+        "4.960.000",
+        "dong",
+        "thang",
+        "tu",
+        "01/01/2026",
+    ]
+    assert syllables("khoản 2a Điều 4 Luật 45/2019/QH14") == [
+        "khoan",
+        "2a",
+        "dieu",
+        "4",
+        "luat",
+        "45/2019/qh14",
+    ]
+
+
+def test_index_tokens_have_syllables_and_compounds() -> None:
+    tokens = index_tokens("Người sử dụng lao động")
+    assert {"nguoi", "su", "dung", "lao", "dong"} <= set(tokens)
+    assert "lao_dong" in tokens or "su_dung" in tokens
+
+
+@pytest.fixture(scope="module")
+def lexicon() -> Lexicon:
+    return Lexicon.load()
+
+
+def test_packaged_lexicon_is_rich(lexicon: Lexicon) -> None:
+    assert len(lexicon.entries) >= 80
+    assert all(entry.terms and entry.legal for entry in lexicon.entries)
+
+
+@pytest.mark.parametrize(
+    ("query", "legal"),
+    [
+        ("nghỉ phép năm được mấy ngày", "nghỉ hằng năm"),
+        ("nghi phep nam duoc may ngay", "nghỉ hằng năm"),
+        ("Nghỉ đẻ được mấy tháng", "thai sản"),
+        ("nghi de duoc may thang", "thai sản"),
+        ("bị đuổi việc không lý do", "sa thải"),
+        ("bi duoi viec", "đơn phương chấm dứt hợp đồng lao động"),
+        ("cty no luong 2 thang", "trả lương"),
+        ("công ty chậm lương", "kỳ hạn trả lương"),
+        ("tăng ca quá nhiều", "làm thêm giờ"),
+        ("sếp bắt làm chủ nhật", "người sử dụng lao động"),
+        ("em đang có bầu", "mang thai"),
+        ("BHXH đóng bao nhiêu", "bảo hiểm xã hội"),
+        ("HĐLĐ có mấy loại", "hợp đồng lao động"),
+        ("hdld co may loai", "hợp đồng lao động"),
+        ("lương tối thiểu vùng 1", "mức lương tối thiểu"),
+        ("xin nghỉ việc phải báo trước mấy ngày", "đơn phương chấm dứt hợp đồng lao động"),
+        ("đóng đoàn phí bao nhiêu", "đoàn phí công đoàn"),
+        ("công đoàn phí 2%", "kinh phí công đoàn"),
+        ("bị tai nạn khi làm", "tai nạn lao động"),
+        ("bị sàm sỡ ở xưởng", "quấy rối tình dục tại nơi làm việc"),
+        ("trợ cấp thôi việc tính sao", "trợ cấp thôi việc"),
+        ("thử việc mấy tháng", "thời gian thử việc"),
+    ],
+)
+def test_expand_adds_legal_terms_with_or_without_marks(lexicon: Lexicon, query: str, legal: str) -> None:
+    expanded = lexicon.expand(query)
+    assert expanded.startswith(query)
+    assert legal in expanded
+
+
+def test_expand_matches_whole_words_only(lexicon: Lexicon) -> None:
+    # "để"/"đề" fold to "de" like "đẻ"; "chưa" folds like "chửa": neither may trigger pregnancy terms.
+    assert lexicon.expand("vấn đề này để làm gì") == "vấn đề này để làm gì"
+    assert "mang thai" not in lexicon.expand("tôi chưa nhận lương")
+    # "bầu" alone is also the union's election ("bầu ban chấp hành").
+    assert "mang thai" not in lexicon.expand("bầu ban chấp hành công đoàn cơ sở")
+
+
+def test_expand_does_not_repeat_terms_already_in_the_query(lexicon: Lexicon) -> None:
+    expanded = lexicon.expand("nghỉ hằng năm")
+    assert expanded == "nghỉ hằng năm"
+
+
+def test_lexicon_from_a_curator_file(tmp_path: Path) -> None:
+    path = tmp_path / "lexicon.yaml"
+    path.write_text(
+        "entries:\n  - terms: [nghỉ đẻ]\n    legal: [thai sản]\n  - terms: [ot]\n    legal: [làm thêm giờ]\n",
+        encoding="utf-8",
+    )
+    lexicon = Lexicon.load(path)
+    assert len(lexicon.entries) == 2
+    assert lexicon.expand("NGHI DE") == "NGHI DE thai sản"
+    assert lexicon.legal_terms("làm OT cuối tuần") == ["làm thêm giờ"]
+
+
+def test_lexicon_rejects_a_malformed_entry() -> None:
+    with pytest.raises(ValueError):
+        Lexicon.from_yaml("entries:\n  - terms: 3\n    legal: [x]\n")
