@@ -25,6 +25,7 @@ test: setup
 	$(VENV)/bin/pytest
 
 test-all: setup
+	$(PY) -m pip install --quiet -e '.[dev,st]'
 	$(VENV)/bin/pytest -m ''
 
 lint: setup
@@ -33,6 +34,9 @@ lint: setup
 
 bench: setup
 	$(PY) -m evals.bench
+
+llm: setup
+	$(PY) -m assistant.answering.local_model
 
 eval: setup
 	$(PY) -m evals.run

@@ -62,5 +62,40 @@ def eval_retrieval(
         console.print(f"Báo cáo: {files}")
 
 
+ANSWER_SETS = ["levietsangg", "mrhao165", "own", "own_scope"]
+
+
+def answer_report(platform: Platform, questions: list[Any], out: Path) -> Any:
+    from assistant.answering.chain import ChatRequest
+    from evals.answer_eval import evaluate_answers, write_report
+
+    def ask(question: Any) -> Any:
+        return platform.chain.run(ChatRequest(question.question, as_of=question.as_of)).answer
+
+    report = evaluate_answers(questions, ask, platform.db)
+    write_report(report, out)
+    return report
+
+
+@eval_app.command("answers")
+def eval_answers(
+    ctx: typer.Context,
+    dataset: list[str] = typer.Option(ANSWER_SETS, "--dataset", help=DATASET_HELP),
+    out: Path = typer.Option(Path("reports"), "--out", help="Thư mục ghi báo cáo (Markdown, JSON)."),
+    shared_corpus: bool = typer.Option(False, "--shared-corpus", help="Dùng kho văn bản dùng chung (var/eval)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Trích dẫn bịa, tỷ lệ trích dẫn đúng điều chuẩn, từ chối đúng/nhầm, con số có trong văn bản."""
+    from evals.answer_eval import render_markdown
+
+    questions = _questions(dataset)
+    platform = _platform(ctx, shared_corpus)
+    report = answer_report(platform, questions, out)
+    if as_json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str))
+    else:
+        print(render_markdown(report))
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(eval_app, name="eval")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -32,13 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     print(render_markdown(report))
     console.print(f"Báo cáo truy xuất: {files}")
     if not args.skip_answers:
-        try:
-            from evals.answer_eval import run_answer_eval
-        except ImportError:
-            console.print("[yellow]Chưa có đánh giá câu trả lời (evals.answer_eval).[/yellow]")
-        else:
-            summary = run_answer_eval(platform, args.out)
-            print(json.dumps(summary, ensure_ascii=False, indent=2))
+        from evals.answer_eval import render_markdown as render_answers
+        from evals.cli import ANSWER_SETS, answer_report
+
+        answers = answer_report(platform, load_datasets(ANSWER_SETS), args.out)
+        print(render_answers(answers))
     platform.close()
     return 0
 
