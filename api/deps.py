@@ -28,4 +28,6 @@ def get_session(request: Request) -> Iterator[Session]:
 
 PlatformDep = Annotated[Platform, Depends(get_platform)]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": the session commits before the response is sent, so a client reading right after a write
+# sees it.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]

@@ -91,7 +91,10 @@ class Platform:
     @cached_property
     def document_listeners(self) -> list[Callable[[], None]]:
         # Ingest and remove keep the search indexes in step with the database.
-        return [lambda: self.search.sync() and None]
+        return [self._sync_search]
+
+    def _sync_search(self) -> None:
+        self.search.sync()
 
     def close(self) -> None:
         if "search" in self.__dict__:
