@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 
 from api.routes import (
     analytics,
@@ -16,6 +17,7 @@ from api.routes import (
     feedback,
     health,
     identity,
+    metrics,
     opinions,
     portal,
     search,
@@ -23,6 +25,7 @@ from api.routes import (
     widget,
 )
 from assistant.config import Settings
+from assistant.db.engine import DatabaseUnavailable
 from assistant.housekeeping import start_housekeeping
 from assistant.platform import Platform
 from bots.hub import BotHub
@@ -49,6 +52,8 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.platform = platform
+    app.add_exception_handler(DatabaseUnavailable, _database_down)
+    metrics.install(app)
     app.include_router(health.router)
     app.include_router(webhooks.router)
     for module in (auth, cases, opinions, analytics, directory, identity, portal):
@@ -56,3 +61,12 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     for module in (chat, feedback, search, widget):
         app.include_router(module.router)
     return app
+
+
+async def _database_down(_request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(
+        {"detail": "Hệ thống đang tạm gián đoạn kết nối cơ sở dữ liệu. Bạn vui lòng thử lại sau ít phút; "
+                   "nội dung bạn gửi chưa được ghi nhận."},
+        status_code=503,
+        headers={"Retry-After": "30"},
+    )

@@ -52,7 +52,7 @@ class ChunkStore:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = sqlite3.connect(path)
+        self._conn = sqlite3.connect(path, check_same_thread=False)
         columns = [row[1] for row in self._conn.execute("PRAGMA table_info(chunks)")]
         with self._conn:
             if columns and columns != list(_CHUNK_COLUMNS):
@@ -169,8 +169,13 @@ class SearchIndex:
             restorer.add(self.lexicon.texts(), weight=LEXICON_WEIGHT)
         return restorer
 
-    def load(self) -> HybridRetriever:
-        """The retriever over what is on disk now, with the query embedder warmed up."""
+    def load(self, vectors_in_memory: bool = True) -> HybridRetriever:
+        """The retriever over what is on disk now, with the query embedder warmed up.
+
+        ``vectors_in_memory`` copies the vectors out of Chroma once (0.2 s for 2,700 chunks) and scores
+        questions with numpy: Chroma's own query with a metadata ``where`` took 28 ms of a 100 ms budget,
+        the matrix product 0.1 ms, with the same filters and exact (not approximate) neighbours. Without
+        it every question goes to Chroma with the ``where`` clause."""
         chunks = self.store.chunks()
         lexical = LexicalIndex.load(self.lexical_dir)
         if lexical is None or lexical.ids != [c.id for c in chunks] or not self.diacritics_path.exists():
@@ -178,9 +183,10 @@ class SearchIndex:
             lexical = LexicalIndex.load(self.lexical_dir)
         assert lexical is not None
         self.embedding.embed_query("người lao động")
-        return HybridRetriever(
-            ChunkTable(chunks), lexical, self.dense, self.lexicon, self.fusion, restorer=self._restorer()
-        )
+        table = ChunkTable(chunks)
+        if vectors_in_memory:
+            table = ChunkTable(chunks, *self.dense.vectors([c.id for c in chunks]))
+        return HybridRetriever(table, lexical, self.dense, self.lexicon, self.fusion, restorer=self._restorer())
 
     def counts(self) -> dict[str, int]:
         """Chunks in each index, for health checks (/readyz) and tests."""
