@@ -25,7 +25,7 @@ MAX_QUOTE_CHARS = 900
 SECOND_CITATION_RATIO = 0.95
 # A point is quoted alone only when it matches clearly better than its sibling points.
 POINT_MARGIN = 0.08
-RANK_PRIOR = (0.2, 0.1, 0.05, 0.0)
+RANK_PRIOR = (0.5, 0.25, 0.1, 0.0)
 
 _LEAD_END_RE = re.compile(r"\s*(?:như sau|sau đây|gồm|bao gồm)?\s*:\s*$")
 _QUANTITY = (" bao nhieu ", " bao lau ", " may ", " toi da ", " toi thieu ", " it nhat ", " muc ", " ty le ")

@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaClientSettings
 from langchain_chroma import Chroma
 
@@ -84,9 +85,7 @@ class DenseIndex:
         for start in range(0, len(chunks), ADD_BATCH):
             batch = chunks[start : start + ADD_BATCH]
             metadatas = [{**chunk_metadata(c), "hash": c.content_hash} for c in batch]
-            self.store.add_texts(
-                texts=[c.index_text for c in batch], metadatas=metadatas, ids=[c.id for c in batch]
-            )
+            self.store.add_texts(texts=[c.index_text for c in batch], metadatas=metadatas, ids=[c.id for c in batch])
 
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), ADD_BATCH):
@@ -95,9 +94,27 @@ class DenseIndex:
     def count(self) -> int:
         return int(self.store._collection.count())
 
-    def search_vector(
-        self, vector: Sequence[float], k: int, search_filter: SearchFilter
-    ) -> list[tuple[str, float]]:
+    def vectors(self, ids: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Unit vectors for ``ids`` in that order, and which of them Chroma actually holds."""
+        found: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), 1000):
+            batch = self.store._collection.get(ids=list(ids[start : start + 1000]), include=["embeddings"])
+            embeddings = batch["embeddings"]
+            if embeddings is None:
+                continue
+            for cid, vector in zip(batch["ids"], list(embeddings), strict=True):
+                found[cid] = np.asarray(vector, dtype=np.float32)
+        dim = len(next(iter(found.values()))) if found else 1
+        matrix = np.zeros((len(ids), dim), dtype=np.float32)
+        present = np.zeros(len(ids), dtype=bool)
+        for row, cid in enumerate(ids):
+            if cid in found:
+                matrix[row] = found[cid]
+                present[row] = True
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        return matrix / np.where(norms > 0, norms, 1.0), present
+
+    def search_vector(self, vector: Sequence[float], k: int, search_filter: SearchFilter) -> list[tuple[str, float]]:
         """Chunk ids and cosine similarities, best first, among the chunks the filter allows."""
         if k <= 0:
             return []

@@ -25,9 +25,7 @@ _MU = 100.0
 
 
 class DiacriticRestorer:
-    def __init__(
-        self, unigrams: Counter[str] | None = None, bigrams: Counter[tuple[str, str]] | None = None
-    ) -> None:
+    def __init__(self, unigrams: Counter[str] | None = None, bigrams: Counter[tuple[str, str]] | None = None) -> None:
         self.unigrams: Counter[str] = unigrams or Counter()
         self.bigrams: Counter[tuple[str, str]] = bigrams or Counter()
         self.candidates: dict[str, set[str]] = defaultdict(set)

@@ -53,9 +53,7 @@ class SearchFilter:
     def chroma_where(self) -> dict[str, Any]:
         day = date_key(self.as_of)
         allowed = [PUBLIC_SCOPE, *sorted(self.scopes)]
-        scope_clause: dict[str, Any] = (
-            {"scope": PUBLIC_SCOPE} if len(allowed) == 1 else {"scope": {"$in": allowed}}
-        )
+        scope_clause: dict[str, Any] = {"scope": PUBLIC_SCOPE} if len(allowed) == 1 else {"scope": {"$in": allowed}}
         return {
             "$and": [
                 {"valid_from": {"$lte": day}},

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -24,8 +25,8 @@ from assistant.retrieval.dense import DenseIndex, make_client
 from assistant.retrieval.diacritics import DiacriticRestorer
 from assistant.retrieval.embeddings import CachedEmbeddings, EmbeddingCache, ModelEmbeddings
 from assistant.retrieval.hybrid import ChunkTable, FusionConfig, HybridRetriever
-from assistant.retrieval.lexical import LexicalIndex
-from assistant.vietnamese import Lexicon, index_tokens
+from assistant.retrieval.lexical import LexicalIndex, chunk_tokens
+from assistant.vietnamese import Lexicon
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,9 @@ class ChunkStore:
 
     def __init__(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Built at start-up, used later from request threads (a curator's upload syncs the index).
         self._conn = sqlite3.connect(path, check_same_thread=False)
+        self._lock = threading.Lock()
         columns = [row[1] for row in self._conn.execute("PRAGMA table_info(chunks)")]
         with self._conn:
             if columns and columns != list(_CHUNK_COLUMNS):
@@ -60,28 +63,30 @@ class ChunkStore:
                 log.warning("Bảng đoạn văn của chỉ mục có cấu trúc cũ: tạo lại")
                 self._conn.execute("DROP TABLE chunks")
             self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS chunks ("
-                " id TEXT PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL)"
+                "CREATE TABLE IF NOT EXISTS chunks (id TEXT PRIMARY KEY, hash TEXT NOT NULL, data TEXT NOT NULL)"
             )
 
     def hashes(self) -> dict[str, str]:
-        return dict(self._conn.execute("SELECT id, hash FROM chunks").fetchall())
+        with self._lock:
+            return dict(self._conn.execute("SELECT id, hash FROM chunks").fetchall())
 
     def put(self, chunks: Sequence[Chunk]) -> None:
         rows = [(c.id, c.content_hash, json.dumps(chunk_to_dict(c), ensure_ascii=False)) for c in chunks]
-        with self._conn:
+        with self._lock, self._conn:
             self._conn.executemany("INSERT OR REPLACE INTO chunks VALUES (?, ?, ?)", rows)
 
     def delete(self, ids: Sequence[str]) -> None:
-        with self._conn:
+        with self._lock, self._conn:
             self._conn.executemany("DELETE FROM chunks WHERE id = ?", [(i,) for i in ids])
 
     def chunks(self) -> list[Chunk]:
-        rows = self._conn.execute("SELECT data FROM chunks ORDER BY id").fetchall()
+        with self._lock:
+            rows = self._conn.execute("SELECT data FROM chunks ORDER BY id").fetchall()
         return [chunk_from_dict(json.loads(d)) for (d,) in rows]
 
     def close(self) -> None:
-        self._conn.close()
+        with self._lock:
+            self._conn.close()
 
 
 class SearchIndex:
@@ -158,9 +163,8 @@ class SearchIndex:
     def _rebuild_lexical(self) -> None:
         """A few seconds for 5,000 chunks: tokenizing is a regular expression, no model."""
         chunks = self.store.chunks()
-        texts = [c.index_text for c in chunks]
-        LexicalIndex.build([c.id for c in chunks], [index_tokens(t) for t in texts]).save(self.lexical_dir)
-        DiacriticRestorer.from_texts(texts).save(self.diacritics_path)
+        LexicalIndex.build([c.id for c in chunks], [chunk_tokens(c) for c in chunks]).save(self.lexical_dir)
+        DiacriticRestorer.from_texts(c.index_text for c in chunks).save(self.diacritics_path)
 
     def _restorer(self) -> DiacriticRestorer:
         restorer = DiacriticRestorer.load(self.diacritics_path) or DiacriticRestorer()

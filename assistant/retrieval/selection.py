@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.retrieval.chunks import Chunk, Part
 from assistant.vietnamese import fold, index_tokens
@@ -54,9 +55,15 @@ class Reference:
         return self.clause
 
 
+@lru_cache(maxsize=50_000)
+def _token_counts(text: str) -> Counter[str]:
+    # Hits repeat across questions; tokenizing their clauses once keeps this off the latency budget.
+    return Counter(index_tokens(text))
+
+
 def part_scores(parts: Sequence[Part], weights: dict[str, float]) -> list[float]:
     """BM25 of each part against the question, with the parts as their own little collection."""
-    counts = [Counter(index_tokens(p.text)) for p in parts]
+    counts = [_token_counts(p.text) for p in parts]
     lengths = [sum(c.values()) for c in counts]
     average = (sum(lengths) / len(lengths)) if lengths else 1.0
     scores = []
@@ -100,6 +107,8 @@ def best_part(chunk: Chunk, weights: dict[str, float], reference: Reference | No
     reference = reference or Reference()
     about_this = reference.article is None or reference.names_article(chunk.article_label)
     named_point = reference.point if about_this else None
+    if chunk.point is not None:
+        return Part(clause=chunk.clause, point=chunk.point, text=chunk.text)
     if chunk.clause is not None:
         point = best_point(chunk.clause, chunk.parts, weights, named_point)
         return point or Part(clause=chunk.clause, point=None, text=chunk.text)

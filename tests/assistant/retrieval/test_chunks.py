@@ -6,12 +6,15 @@ from dataclasses import replace
 from datetime import date
 
 from assistant.retrieval.chunks import (
+    LONG_CLAUSE_CHARS,
     SPLIT_THRESHOLD_CHARS,
+    Part,
     chunk_from_dict,
     chunk_to_dict,
     chunks_from_provision,
     clause_text,
 )
+from assistant.retrieval.selection import best_part
 from tests.assistant.retrieval.retrieval_sample import BLLD_2019, article_chunks, parse_articles
 
 
@@ -72,6 +75,36 @@ def test_points_stored_apart_from_the_clause_are_joined() -> None:
         "points": [{"label": "a", "text": "Kết hôn;"}],
     }
     assert clause_text(joined) == joined["text"]
+
+
+def test_a_very_long_clause_is_split_by_point_with_its_lead_in_indexed() -> None:
+    points = [{"label": label, "text": f"Trường hợp {label}: " + "nội dung dài" * 40} for label in "abcd"]
+    lead = "1. Người sử dụng lao động có quyền đơn phương chấm dứt hợp đồng trong trường hợp sau đây:"
+    clause_text_ = "\n".join([lead, *(f"{p['label']}) {p['text']}" for p in points)])
+    assert len(clause_text_) > LONG_CLAUSE_CHARS
+    chunks = chunks_from_provision(
+        provision_id=36,
+        work_number="45/2019/QH14",
+        version_label="v",
+        document_title="Bộ luật Lao động",
+        article=36,
+        article_label="36",
+        title="Quyền đơn phương chấm dứt hợp đồng lao động của người sử dụng lao động",
+        text=clause_text_ + "\n2. Ngắn.",
+        clauses=[{"number": "1", "text": clause_text_, "points": points}, {"number": "2", "text": "2. Ngắn."}],
+        valid_from=date(2021, 1, 1),
+        valid_to=None,
+    )
+    assert [(c.id, c.clause, c.point) for c in chunks] == [
+        ("36:1.a", "1", "a"),
+        ("36:1.b", "1", "b"),
+        ("36:1.c", "1", "c"),
+        ("36:1.d", "1", "d"),
+        ("36:2", "2", None),
+    ]
+    assert chunks[0].text == points[0]["text"]
+    assert lead in chunks[0].index_text and lead not in chunks[0].text
+    assert best_part(chunks[1], {}) == Part("1", "b", points[1]["text"])
 
 
 def test_repeated_clause_numbers_get_distinct_ids() -> None:

@@ -72,6 +72,12 @@ def retriever(index_dir: Path, e5: E5Embeddings, lexicon: Lexicon) -> HybridRetr
     return SearchIndex(index_dir, e5, lexicon=lexicon).load()
 
 
+@pytest.fixture(scope="module")
+def via_chroma(index_dir: Path, e5: E5Embeddings, lexicon: Lexicon) -> HybridRetriever:
+    """The same index, with every question sent to Chroma with a ``where`` clause."""
+    return SearchIndex(index_dir, e5, lexicon=lexicon).load(vectors_in_memory=False)
+
+
 def _top(hits: list, n: int = 1) -> list[tuple[str, int]]:  # type: ignore[type-arg]
     return [(h.work_number, h.article) for h in hits[:n]]
 
@@ -113,8 +119,9 @@ def test_short_article_hit_names_its_best_clause(retriever: HybridRetriever) -> 
 
 
 @pytest.mark.parametrize("method", ["search", "search_bm25", "search_dense"])
-def test_as_of_picks_the_text_in_force(retriever: HybridRetriever, method: str) -> None:
-    search = getattr(retriever, method)
+@pytest.mark.parametrize("mode", ["retriever", "via_chroma"])
+def test_as_of_picks_the_text_in_force(request: pytest.FixtureRequest, mode: str, method: str) -> None:
+    search = getattr(request.getfixturevalue(mode), method)
     before = search("nghỉ hằng năm", k=10, as_of=date(2020, 6, 1))
     assert before and {h.work_number for h in before} == {"10/2012/QH13"}
     assert _top(before) == [("10/2012/QH13", 111)]
@@ -131,8 +138,9 @@ def test_valid_to_is_exclusive(retriever: HybridRetriever) -> None:
 
 
 @pytest.mark.parametrize("method", ["search", "search_bm25", "search_dense"])
-def test_scoped_document_never_reaches_another_unit(retriever: HybridRetriever, method: str) -> None:
-    search = getattr(retriever, method)
+@pytest.mark.parametrize("mode", ["retriever", "via_chroma"])
+def test_scoped_document_never_reaches_another_unit(request: pytest.FixtureRequest, mode: str, method: str) -> None:
+    search = getattr(request.getfixturevalue(mode), method)
     query = "đoàn viên nghỉ phép năm được hỗ trợ bao nhiêu"
     own = search(query, k=10, as_of=TODAY, scopes=["CDCS-A", "LDLD-HN"])
     assert _top(own) == [("05/QC-CĐCS-A", 3)]
@@ -175,3 +183,20 @@ def test_a_clause_named_in_the_question_is_the_one_quoted(retriever: HybridRetri
     assert (hit.article, hit.clause) == (113, "3")
     hit = retriever.search("điểm c khoản 1 Điều 113", k=3, as_of=TODAY)[0]
     assert (hit.article, hit.clause, hit.point) == (113, "1", "c")
+
+
+@pytest.mark.parametrize(
+    ("query", "as_of", "scopes"),
+    [
+        ("nghi phep nam duoc may ngay", TODAY, None),
+        ("nghỉ thai sản", date(2020, 6, 1), None),
+        ("đoàn viên nghỉ phép năm", TODAY, ["CDCS-A"]),
+    ],
+)
+def test_in_memory_vectors_rank_like_chroma(
+    retriever: HybridRetriever, via_chroma: HybridRetriever, query: str, as_of: date, scopes: list[str] | None
+) -> None:
+    mine = retriever.search_dense(query, k=5, as_of=as_of, scopes=scopes)
+    theirs = via_chroma.search_dense(query, k=5, as_of=as_of, scopes=scopes)
+    assert [(h.work_number, h.article) for h in mine] == [(h.work_number, h.article) for h in theirs]
+    assert [h.score for h in mine] == pytest.approx([h.score for h in theirs], abs=1e-4)

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from assistant.retrieval.chunks import Chunk
-from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.lexical import LexicalIndex, chunk_tokens
 from assistant.vietnamese import index_tokens
 
 
 @pytest.fixture(scope="module")
 def lexical(blld_chunks: list[Chunk]) -> LexicalIndex:
-    return LexicalIndex.build([c.id for c in blld_chunks], [index_tokens(c.index_text) for c in blld_chunks])
+    return LexicalIndex.build([c.id for c in blld_chunks], [chunk_tokens(c) for c in blld_chunks])
 
 
 def _articles(index: LexicalIndex, chunks: list[Chunk], rows: list[tuple[int, float]]) -> list[int]:
@@ -62,3 +62,11 @@ def test_save_and_load(tmp_path: Path, lexical: LexicalIndex, blld_chunks: list[
 def test_empty_index() -> None:
     empty = LexicalIndex.build([], [])
     assert empty.search("lương", 5) == []
+
+
+def test_heading_words_weigh_more(lexical: LexicalIndex, blld_chunks: list[Chunk]) -> None:
+    first = blld_chunks[0]  # Điều 13. Hợp đồng lao động
+    assert chunk_tokens(first).count("hop_dong") > index_tokens(first.index_text).count("hop_dong")
+    # Asked in the words of a heading, the article with that heading comes first.
+    found = _articles(lexical, blld_chunks, lexical.search("nghỉ việc riêng, nghỉ không hưởng lương", 3))
+    assert found[0] == 115

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -112,3 +113,12 @@ def test_empty_index_searches_return_nothing(tmp_path: Path) -> None:
     assert retriever.search("lương") == []
     assert retriever.search_bm25("lương") == []
     assert retriever.search_dense("lương") == []
+
+
+def test_sync_from_another_thread(tmp_path: Path, blld_chunks: list[Chunk]) -> None:
+    # The API builds the index at start-up and a curator's upload syncs it from a request thread.
+    index = _index(tmp_path, CountingEmbeddings(HashingEmbeddings()))
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        report = pool.submit(index.sync, blld_chunks[:10]).result()
+    assert report.added == 10
+    assert index.counts()["lexical"] == 10
