@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         platform.migrate()
+        await asyncio.to_thread(platform.warm_up)
         _app.state.bots = BotHub(platform)
         await _app.state.bots.start()
         housekeeper = start_housekeeping(platform)

@@ -72,6 +72,11 @@ class Platform:
 
         return ChatService(self.chain, ConversationStore(self.db))
 
+    def warm_up(self) -> None:
+        """Load the index and build the answer chain now, so the first question is not the slow one."""
+        _ = self.search.retriever
+        _ = self.chat
+
     def migrate(self) -> None:
         from assistant.db.migrate import upgrade
 

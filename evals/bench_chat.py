@@ -7,15 +7,19 @@ The load is bounded: each client sends ``REQUESTS_PER_CLIENT`` questions to 127.
 from __future__ import annotations
 
 import asyncio
-import threading
+import os
+import socket
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
-import uvicorn
 
 CLIENTS = 20
 REQUESTS_PER_CLIENT = 10
+WORKERS = 2
 QUESTIONS = (
     "Tôi muốn nghỉ việc thì phải báo trước bao nhiêu ngày?",
     "Thời gian thử việc tối đa là bao lâu?",
@@ -53,28 +57,51 @@ async def _load(url: str) -> tuple[list[float], list[str], float]:
     return latencies, errors, time.perf_counter() - started
 
 
-def run(report: dict[str, Any]) -> None:
-    from api.app import create_app
-    from evals.corpus_env import corpus_platform
+def _serve(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    """The platform as operators run it: `congdoan serve` in its own process (the load generator must not
+    share the server's interpreter)."""
+    env = {**os.environ, "CONGDOAN_DATA_DIR": str(data_dir)}
+    command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    platform = corpus_platform()
-    platform.chat.ask  # noqa: B018 (build the chain before the clock starts)
-    app = create_app(platform.settings, platform)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    port = server.servers[0].sockets[0].getsockname()[1]
+
+def _wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 180) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("congdoan serve exited before it was ready")
+        try:
+            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    raise RuntimeError("congdoan serve was not ready in time")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run(report: dict[str, Any], workers: int = WORKERS) -> None:
+    from evals.corpus_env import DEFAULT_DIR, corpus_platform
+
+    corpus_platform().close()
+    port = _free_port()
     url = f"http://127.0.0.1:{port}"
+    process = _serve(DEFAULT_DIR, port, workers)
     try:
+        _wait_ready(url, process)
         asyncio.run(_load_warm(url))
         latencies, errors, seconds = asyncio.run(_load(url))
     finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+        process.terminate()
+        process.wait(timeout=30)
     report["chat"] = {
         "clients": CLIENTS,
+        "server_workers": workers,
         "requests": len(latencies),
         "errors": len(errors),
         "p50_ms": round(_percentile(latencies, 50), 1),

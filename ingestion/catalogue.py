@@ -29,6 +29,8 @@ class CatalogueEntry:
     scope: str | None = None
     files: tuple[str, ...] = ()
     bundled: str | None = None
+    repealed_on: date | None = None
+    replaced_by: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -54,6 +56,8 @@ def entry_from_mapping(raw: dict[str, Any]) -> CatalogueEntry:
         scope=raw.get("scope"),
         files=tuple(str(x) for x in raw.get("files") or ()),
         bundled=raw.get("bundled"),
+        repealed_on=_as_date(raw.get("repealed_on")),
+        replaced_by=raw.get("replaced_by"),
         extra={k: v for k, v in raw.items() if k not in known},
     )
 

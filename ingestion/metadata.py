@@ -35,6 +35,8 @@ class DocumentMeta:
     scope_unit_code: str | None = None
     source_url: str = ""
     status_note: str = ""
+    repealed_on: date | None = None
+    replaced_by: str | None = None
     notes: dict[str, Any] = field(default_factory=dict)
 
 
@@ -96,7 +98,8 @@ def consolidated_law_number(text: str) -> str | None:
 def _merge(base: dict[str, Any], entry: CatalogueEntry | None) -> None:
     if entry is None:
         return
-    for key in ("title", "doc_type", "issuer", "issued_on", "valid_from", "source_url", "consolidates", "scope"):
+    for key in ("title", "doc_type", "issuer", "issued_on", "valid_from", "source_url", "consolidates", "scope",
+                "repealed_on", "replaced_by"):
         value = getattr(entry, key)
         if value:
             base[key] = value
@@ -173,6 +176,8 @@ def resolve(
         scope_unit_code=values.get("scope"),
         source_url=values.get("source_url", ""),
         status_note=values.get("status", ""),
+        repealed_on=values.get("repealed_on"),
+        replaced_by=values.get("replaced_by"),
     )
 
 

@@ -111,6 +111,10 @@ class Ingestor:
         work = find_work(session, meta.work_number) or self._new_work(session, meta)
         if meta.scope_unit_code is not None:
             work.scope_unit_code = meta.scope_unit_code
+        if meta.repealed_on is not None:
+            # The catalogue knows the work was replaced by a text the corpus does not hold (yet).
+            work.repealed_on = meta.repealed_on
+            work.replaced_by = meta.replaced_by
         version = Version(
             work=work,
             label=meta.version_label,

@@ -147,3 +147,10 @@ def test_remove_work_everywhere_and_reopen_what_it_replaced(ingestor: Ingestor, 
     assert article(ingestor, "12/2012/QH13", date(2026, 1, 1), "1") is not None
     with pytest.raises(IngestError):
         remove_work(ingestor.db, "50/2024/QH15")
+
+
+def test_catalogue_closes_a_charter_replaced_by_a_text_not_in_the_corpus(ingestor: Ingestor, shared_dir: Path) -> None:
+    result = ingestor.ingest_path(raw(shared_dir, "dieu-le-cong-doan-khoa-xii-2020-174-qd-tld"))
+    assert result.valid_to == "2023-12-03"
+    assert article(ingestor, "174/QĐ-TLĐ", date(2023, 1, 1), "1") is not None
+    assert article(ingestor, "174/QĐ-TLĐ", date(2026, 1, 1), "1") is None
