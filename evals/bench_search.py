@@ -26,9 +26,9 @@ def run(report: dict[str, Any]) -> None:
     started = time.perf_counter()
     retriever = platform.search.index.load()
     load_seconds = time.perf_counter() - started
-    questions = [q.question for q in load_datasets(["own", "levietsangg", "mrhao165"])]
-    for question in questions[:5]:
-        retriever.search(question, k=10)
+    questions = list(dict.fromkeys(q.question for q in load_datasets(["own", "levietsangg", "mrhao165"])))
+    for warm in ("người lao động", "hợp đồng", "bảo hiểm", "công đoàn", "tiền lương"):
+        retriever.search(warm, k=10)  # warm-up text outside the measured set: no query-cache hits
     today = date.today()
     timings: list[float] = []
     for question in questions:

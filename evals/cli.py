@@ -53,7 +53,7 @@ def eval_retrieval(
     platform = _platform(ctx, shared_corpus)
     retriever = platform.search.retriever
     searchers = {"hybrid": retriever.search, "bm25": retriever.search_bm25, "dense": retriever.search_dense}
-    report = evaluate_retrieval(questions, searchers, k=k, progress=not as_json)  # type: ignore[arg-type]
+    report = evaluate_retrieval(questions, searchers, k=k, progress=not as_json)
     files = write_report(report, out)
     if as_json:
         print(json.dumps(report.to_dict(with_results=False), ensure_ascii=False, indent=2))

@@ -7,6 +7,7 @@ content hash and unchanged chunks are not embedded again, so only the first run 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
@@ -27,7 +28,7 @@ def raw_corpus_files(raw_dir: Path = SHARED_RAW) -> list[Path]:
     return sorted(raw_dir.glob("*.txt"))
 
 
-def corpus_platform(data_dir: Path = DEFAULT_DIR, console: Console | None = None, **overrides: object) -> Platform:
+def corpus_platform(data_dir: Path = DEFAULT_DIR, console: Console | None = None, **overrides: Any) -> Platform:
     """Ingest every shared raw text into ``data_dir`` (idempotent) and bring the indexes in step."""
     settings = Settings(_env_file=None, data_dir=data_dir, **overrides)  # type: ignore[call-arg]
     platform = Platform(settings)

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     platform = corpus_platform(args.data_dir, console=console)
     retriever = platform.search.retriever
     searchers = {"hybrid": retriever.search, "bm25": retriever.search_bm25, "dense": retriever.search_dense}
-    report = evaluate_retrieval(load_datasets(RETRIEVAL_SETS), searchers)  # type: ignore[arg-type]
+    report = evaluate_retrieval(load_datasets(RETRIEVAL_SETS), searchers)
     files = write_report(report, args.out)
     print(render_markdown(report))
     console.print(f"Báo cáo truy xuất: {files}")

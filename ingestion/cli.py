@@ -19,7 +19,7 @@ from assistant.platform import Platform
 from ingestion.catalogue import Catalogue
 from ingestion.errors import IngestError
 from ingestion.metadata import Overrides
-from ingestion.pipeline import IngestResult, Ingestor, remove_work
+from ingestion.pipeline import Ingestor, IngestResult, remove_work
 
 console = Console(stderr=True)
 out = Console()
@@ -74,7 +74,7 @@ def ingest(
     ctx: typer.Context,
     paths: list[Path] = typer.Argument(..., help="Tệp .txt, .pdf, .docx, .html cần nạp."),
     replaces: list[str] = typer.Option([], "--replaces", help="Số hiệu văn bản bị văn bản này thay thế."),
-    scope: str | None = typer.Option(None, "--scope", help="Mã đơn vị: văn bản nội bộ chỉ đơn vị này và cấp dưới thấy."),
+    scope: str | None = typer.Option(None, "--scope", help="Mã đơn vị (văn bản nội bộ)."),
     number: str | None = typer.Option(None, "--number", help="Số hiệu văn bản, nếu tiêu đề không ghi."),
     title: str | None = typer.Option(None, "--title", help="Tên văn bản."),
     doc_type: str | None = typer.Option(None, "--type", help="Loại văn bản (Luật, Nghị định, Quy chế…)."),

@@ -170,7 +170,7 @@ class Ingestor:
                         "note": note,
                     }
                 )
-        dates = [date.fromisoformat(a["effective_from"]) for a in amendments if a["effective_from"]]
+        dates = [date.fromisoformat(str(a["effective_from"])) for a in amendments if a["effective_from"]]
         return Provision(
             position=position,
             article=article.number,
