@@ -53,6 +53,12 @@ def test_ingest_list_show_remove(platform: Platform, shared_dir: Path) -> None:
     assert platform.search.index.counts()["lexical"] > 0
     hits = platform.search.retriever.search("quyền của đoàn viên công đoàn", k=5)
     assert hits and all(h.work_number == "50/2024/QH15" for h in hits)
+    code, out, err = run(platform, "search", "quyen cua doan vien cong doan", "--as-of", "2025-01-01", "--json")
+    assert code == 0, err
+    found = json.loads(out)["hits"]
+    assert found and {h["work_number"] for h in found} == {"12/2012/QH13"}
+    code, out, _ = run(platform, "search", "quyền của đoàn viên công đoàn", "--json")
+    assert json.loads(out)["hits"][0]["work_number"] == "50/2024/QH15"
 
     code, out, err = run(platform, "docs", "remove", "50/2024/QH15", "--yes", "--json")
     assert code == 0, err
