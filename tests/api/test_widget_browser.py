@@ -22,7 +22,6 @@ def open_widget(page: Any, url: str) -> None:
     page.get_by_role("textbox", name="Câu hỏi của bạn").wait_for()
 
 
-@pytest.mark.slow
 def test_question_citation_and_feedback(browser: Any, module_server: LiveServer) -> None:
     page = browser.new_page(viewport={"width": 375, "height": 740})  # a phone
     open_widget(page, module_server.url)

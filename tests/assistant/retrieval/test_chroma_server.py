@@ -56,7 +56,6 @@ def chroma_url(tmp_path: Path) -> Iterator[str]:
             process.kill()
 
 
-@pytest.mark.slow
 def test_index_on_a_chroma_server(tmp_path: Path, chroma_url: str, blld_chunks: list[Chunk]) -> None:
     embedder = CountingEmbeddings(HashingEmbeddings())
     index = SearchIndex(tmp_path / "data", embedder, chroma_url=chroma_url)
