@@ -15,7 +15,7 @@ from rich.progress import Progress
 from assistant.config import Settings
 from assistant.platform import Platform
 from ingestion.catalogue import Catalogue
-from ingestion.pipeline import Ingestor
+from ingestion.pipeline import Ingestor, apply_catalogue
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_RAW = REPO.parent / "shared" / "corpus" / "raw"
@@ -40,5 +40,6 @@ def corpus_platform(data_dir: Path = DEFAULT_DIR, console: Console | None = None
         for path in files:
             ingestor.ingest_path(path)
             progress.advance(task)
+    apply_catalogue(platform.db, ingestor.catalogue)
     platform.search.sync()
     return platform

@@ -258,6 +258,8 @@ def corpus_bootstrap(
             except IngestError as exc:
                 results.append(IngestResult(source=source, status="error", message=str(exc)))
             progress.advance(task)
+    if apply_catalogue(platform.db, catalogue):
+        platform.documents_changed()
     _report(results, as_json)
     if any(r.status == "error" for r in results):
         raise typer.Exit(1)

@@ -202,6 +202,27 @@ class Ingestor:
                 _close(work, newer, min(v.valid_from for v in newer.versions))
 
 
+def apply_catalogue(db: Database, catalogue: Catalogue) -> int:
+    """Bring works already in the database in line with the catalogue's repeal and replacement facts, so a
+    catalogue edit takes effect without re-ingesting the files. Returns the number of works changed."""
+    changed = 0
+    with db.session() as session:
+        for entry in catalogue.entries:
+            work = find_work(session, entry.consolidates or entry.number)
+            if work is None:
+                continue
+            before = (work.repealed_on, work.replaced_by)
+            if entry.repealed_on and not (work.replaced_by and work.repealed_on and find_work(session, work.replaced_by)):
+                work.repealed_on, work.replaced_by = entry.repealed_on, entry.replaced_by
+            for number in entry.replaces:
+                old = find_work(session, number)
+                if old is not None and work.versions:
+                    _close(old, work, min(v.valid_from for v in work.versions))
+            relink_work(work)
+            changed += before != (work.repealed_on, work.replaced_by)
+    return changed
+
+
 def _close(old: Work, new: Work, on: date) -> None:
     old.repealed_on = on
     old.replaced_by = new.number

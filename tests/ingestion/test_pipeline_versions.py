@@ -154,3 +154,17 @@ def test_catalogue_closes_a_charter_replaced_by_a_text_not_in_the_corpus(ingesto
     assert result.valid_to == "2023-12-03"
     assert article(ingestor, "174/QĐ-TLĐ", date(2023, 1, 1), "1") is not None
     assert article(ingestor, "174/QĐ-TLĐ", date(2026, 1, 1), "1") is None
+
+
+def test_catalogue_edit_applies_to_works_already_ingested(ingestor: Ingestor, shared_dir: Path) -> None:
+    from ingestion.catalogue import CatalogueEntry
+    from ingestion.pipeline import apply_catalogue
+
+    ingestor.catalogue = Catalogue([])
+    ingestor.ingest_path(raw(shared_dir, "nd-135-2020-nd-cp"), Overrides(number="135/2020/NĐ-CP"))
+    assert article(ingestor, "135/2020/NĐ-CP", date(2026, 1, 1), "1") is not None
+    entry = CatalogueEntry(number="135/2020/NĐ-CP", repealed_on=date(2025, 6, 1), replaced_by="X/2025/NĐ-CP")
+    assert apply_catalogue(ingestor.db, Catalogue([entry])) == 1
+    assert article(ingestor, "135/2020/NĐ-CP", date(2026, 1, 1), "1") is None
+    assert article(ingestor, "135/2020/NĐ-CP", date(2025, 5, 31), "1") is not None
+    assert apply_catalogue(ingestor.db, Catalogue([entry])) == 0
