@@ -212,7 +212,8 @@ def apply_catalogue(db: Database, catalogue: Catalogue) -> int:
             if work is None:
                 continue
             before = (work.repealed_on, work.replaced_by)
-            if entry.repealed_on and not (work.replaced_by and work.repealed_on and find_work(session, work.replaced_by)):
+            replaced_in_corpus = bool(work.replaced_by and find_work(session, work.replaced_by))
+            if entry.repealed_on and not replaced_in_corpus:
                 work.repealed_on, work.replaced_by = entry.repealed_on, entry.replaced_by
             for number in entry.replaces:
                 old = find_work(session, number)
