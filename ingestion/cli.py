@@ -19,7 +19,7 @@ from assistant.platform import Platform
 from ingestion.catalogue import Catalogue
 from ingestion.errors import IngestError
 from ingestion.metadata import Overrides
-from ingestion.pipeline import Ingestor, IngestResult, remove_work
+from ingestion.pipeline import Ingestor, IngestResult, apply_catalogue, remove_work
 
 console = Console(stderr=True)
 out = Console()
