@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from assistant.access import Reach, cases_in_reach, conversation_visible
 from assistant.cases import CATEGORIES, OPINION_CATEGORIES, RUNNING, STATUS_LABELS
+from assistant.conversations import question_before
 from assistant.db.base import utcnow
 from assistant.db.conversations import Conversation, Feedback, Message
 from assistant.db.union import Unit
@@ -125,17 +126,7 @@ def _questions_for(session: Session, answers: list[Message]) -> list[dict[str, A
     """The question each answer replied to: the member's last message before it."""
     out = []
     for answer in answers:
-        question = session.scalar(
-            select(Message.text)
-            .where(
-                Message.conversation_id == answer.conversation_id,
-                Message.role == "user",
-                Message.created_at <= answer.created_at,
-            )
-            .order_by(Message.created_at.desc())
-            .limit(1)
-        )
-        out.append({"question": question or "", "at": answer.created_at.isoformat()})
+        out.append({"question": question_before(session, answer), "at": answer.created_at.isoformat()})
     return out
 
 

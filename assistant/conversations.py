@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from assistant.db.base import utcnow
 from assistant.db.conversations import Conversation, Message
@@ -108,3 +109,18 @@ class ConversationStore:
                     .order_by(Message.created_at)
                 )
             )
+
+
+def question_before(session: Session, answer: Message) -> str:
+    """The member's question an answer replied to: their last message before it."""
+    question = session.scalar(
+        select(Message.text)
+        .where(
+            Message.conversation_id == answer.conversation_id,
+            Message.role == "user",
+            Message.created_at <= answer.created_at,
+        )
+        .order_by(Message.created_at.desc())
+        .limit(1)
+    )
+    return question or ""

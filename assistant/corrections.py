@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.access import Reach, curator_tasks_in_reach, get_in_reach, messages_in_reach
 from assistant.cases import CaseError
+from assistant.conversations import question_before
 from assistant.db.base import utcnow
 from assistant.db.cases import CuratorTask
 from assistant.db.conversations import Message
@@ -64,16 +64,4 @@ def question_for(session: Session, task: CuratorTask) -> str:
     answer = session.get(Message, task.message_id)
     if answer is None:
         return ""
-    return (
-        session.scalar(
-            select(Message.text)
-            .where(
-                Message.conversation_id == answer.conversation_id,
-                Message.role == "user",
-                Message.created_at <= answer.created_at,
-            )
-            .order_by(Message.created_at.desc())
-            .limit(1)
-        )
-        or ""
-    )
+    return question_before(session, answer)

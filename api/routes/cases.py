@@ -27,6 +27,17 @@ def iso(moment: datetime | None) -> str | None:
     return moment.replace(tzinfo=UTC).isoformat().replace("+00:00", "Z") if moment else None
 
 
+def message_json(message: Message) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "role": message.role,
+        "text": message.text,
+        "citations": message.citations,
+        "refused": message.refused,
+        "created_at": iso(message.created_at),
+    }
+
+
 def raise_for(error: case_rules.CaseError) -> HTTPException:
     status = {"not_found": 404, "conflict": 409}.get(error.code, 422)
     return HTTPException(status, str(error))
@@ -167,15 +178,7 @@ def case_detail(session: TxDep, case: Case, now: datetime) -> dict[str, Any]:
         else {
             "id": case.conversation_id,
             "messages": [
-                {
-                    "id": m.id,
-                    "role": m.role,
-                    "text": m.text,
-                    "citations": m.citations,
-                    "refused": m.refused,
-                    "created_at": iso(m.created_at),
-                }
-                for m in messages
+                message_json(m) for m in messages
             ],
         },
         "events": [

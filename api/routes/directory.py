@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from api.routes.auth import ReachDep, TxDep, require
-from api.routes.cases import iso
+from api.routes.cases import iso, message_json
 from assistant import access
 from assistant.cases import CaseError
 from assistant.corrections import mark_wrong, open_tasks, question_for, resolve_task
@@ -102,17 +102,7 @@ def get_conversation(conversation_id: str, reach: ReachDep, session: TxDep) -> d
         raise HTTPException(404, "Không tìm thấy cuộc hội thoại.")
     return {
         **_conversation(conversation),
-        "messages": [
-            {
-                "id": m.id,
-                "role": m.role,
-                "text": m.text,
-                "citations": m.citations,
-                "refused": m.refused,
-                "created_at": iso(m.created_at),
-            }
-            for m in conversation.messages
-        ],
+        "messages": [message_json(m) for m in conversation.messages],
     }
 
 
