@@ -72,8 +72,11 @@ def _fold_table() -> dict[int, str | None]:
 _FOLD = _fold_table()
 
 
+@lru_cache(maxsize=20_000)
 def fold(text: str) -> str:
-    """Lowercase, strip every diacritic, đ → d: the key on which accented and unaccented text meet."""
+    """Lowercase, strip every diacritic, đ → d: the key on which accented and unaccented text meet.
+
+    Cached: the same clause texts are folded again for every question whose hits include them."""
     # A translation table: this runs on every question and every clause of every hit.
     return text.lower().translate(_FOLD)
 
@@ -133,7 +136,12 @@ def segment(text: str) -> list[str]:
 
 def syllables(text: str) -> list[str]:
     """Folded syllables (and numbers such as 12, 01/2021, 4.960.000), punctuation dropped."""
-    return _TOKEN_RE.findall(fold(text))
+    return list(_syllables(text))
+
+
+@lru_cache(maxsize=20_000)
+def _syllables(text: str) -> tuple[str, ...]:
+    return tuple(_TOKEN_RE.findall(fold(text)))
 
 
 def index_tokens(text: str) -> list[str]:

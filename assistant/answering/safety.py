@@ -8,6 +8,7 @@ prompts, and lets a message that is nothing but an injection be refused.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from assistant.answering.matching import phrase_key
 
@@ -31,6 +32,7 @@ _PATTERNS = [
 _INJECTION_RE = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 
 
+@lru_cache(maxsize=20_000)
 def looks_like_injection(text: str) -> bool:
     return bool(_INJECTION_RE.search(phrase_key(text)))
 
