@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 class Platform:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        # A face (the CLI) may set this to show how the embedding of new provisions advances.
+        self.index_progress: Callable[[int, int], None] | None = None
         settings.ensure_dirs()
 
     @cached_property
@@ -99,7 +101,7 @@ class Platform:
         return [self._sync_search]
 
     def _sync_search(self) -> None:
-        self.search.sync()
+        self.search.sync(self.index_progress)
 
     def close(self) -> None:
         if "search" in self.__dict__:

@@ -16,6 +16,7 @@ from assistant.config import Settings
 from assistant.db.documents import Provision, Version, Work
 from assistant.db.engine import Database
 from assistant.retrieval.chunks import Chunk, chunks_from_provision
+from assistant.retrieval.dense import Progress
 from assistant.retrieval.embeddings import make_embeddings
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.index import SearchIndex, SyncReport
@@ -83,15 +84,15 @@ class SearchService:
         self._retriever: HybridRetriever | None = None
         self._lock = threading.Lock()
 
-    def sync(self) -> SyncReport:
+    def sync(self, progress: Progress | None = None) -> SyncReport:
         with self._lock, self.db.session() as session:
-            report = self.index.sync(list(provision_chunks(session)))
+            report = self.index.sync(list(provision_chunks(session)), progress)
             self._retriever = None
         return report
 
-    def rebuild(self) -> SyncReport:
+    def rebuild(self, progress: Progress | None = None) -> SyncReport:
         with self._lock, self.db.session() as session:
-            report = self.index.rebuild(list(provision_chunks(session)))
+            report = self.index.rebuild(list(provision_chunks(session)), progress)
             self._retriever = None
         return report
 

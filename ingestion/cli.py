@@ -56,6 +56,16 @@ def _progress() -> Progress:
     )
 
 
+def _track_index(platform: Platform, progress: Progress) -> None:
+    """Show the embedding of new provisions (minutes for a large code on first ingest) as its own bar."""
+    task = progress.add_task("Tạo chỉ mục tìm kiếm", total=None, visible=False)
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total, visible=True)
+
+    platform.index_progress = update
+
+
 def _report(results: list[IngestResult], as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps({"results": [r.as_dict() for r in results]}, ensure_ascii=False))
@@ -100,6 +110,7 @@ def ingest(
         raise fail(str(exc), 2) from exc
     results: list[IngestResult] = []
     with _progress() as progress:
+        _track_index(platform, progress)
         task = progress.add_task("Đang nạp văn bản", total=len(paths))
         for path in paths:
             try:
@@ -251,6 +262,7 @@ def corpus_bootstrap(
                  if (raw_dir / name).exists()]
     results: list[IngestResult] = []
     with _progress() as progress:
+        _track_index(platform, progress)
         task = progress.add_task("Đang nạp kho mặc định", total=len(jobs))
         for source, entry in jobs:
             try:
@@ -258,8 +270,8 @@ def corpus_bootstrap(
             except IngestError as exc:
                 results.append(IngestResult(source=source, status="error", message=str(exc)))
             progress.advance(task)
-    if apply_catalogue(platform.db, catalogue):
-        platform.documents_changed()
+        if apply_catalogue(platform.db, catalogue):
+            platform.documents_changed()
     _report(results, as_json)
     if any(r.status == "error" for r in results):
         raise typer.Exit(1)
@@ -279,7 +291,10 @@ index_app = typer.Typer(help="Chỉ mục tìm kiếm (BM25 + vector).", no_args
 def _index_run(ctx: typer.Context, rebuild: bool, as_json: bool) -> None:
     platform: Platform = ctx.obj
     platform.migrate()
-    report = platform.search.rebuild() if rebuild else platform.search.sync()
+    with _progress() as progress:
+        _track_index(platform, progress)
+        search = platform.search
+        report = search.rebuild(platform.index_progress) if rebuild else search.sync(platform.index_progress)
     data = {**report.__dict__, **platform.search.index.counts()}
     if as_json:
         out.print_json(json.dumps(data, ensure_ascii=False))

@@ -6,7 +6,7 @@ Chroma always receives our embedding function; its own default would try to down
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -38,6 +38,9 @@ def make_client(persist_dir: Path, url: str = "") -> Any:
         )
     persist_dir.mkdir(parents=True, exist_ok=True)
     return chromadb.PersistentClient(path=str(persist_dir), settings=settings)
+
+
+Progress = Callable[[int, int], None]
 
 
 class DenseIndex:
@@ -81,11 +84,14 @@ class DenseIndex:
             for cid, meta in zip(result["ids"], result["metadatas"] or [], strict=False)
         }
 
-    def upsert(self, chunks: Sequence[Chunk]) -> None:
+    def upsert(self, chunks: Sequence[Chunk], progress: Progress | None = None) -> None:
+        """Embed and store ``chunks``; ``progress(done, total)`` after each batch (embedding is the slow part)."""
         for start in range(0, len(chunks), ADD_BATCH):
             batch = chunks[start : start + ADD_BATCH]
             metadatas = [{**chunk_metadata(c), "hash": c.content_hash} for c in batch]
             self.store.add_texts(texts=[c.index_text for c in batch], metadatas=metadatas, ids=[c.id for c in batch])
+            if progress is not None:
+                progress(start + len(batch), len(chunks))
 
     def delete(self, ids: Sequence[str]) -> None:
         for start in range(0, len(ids), ADD_BATCH):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.retrieval.chunks import Chunk, chunk_from_dict, chunk_to_dict, dedupe
-from assistant.retrieval.dense import DenseIndex, make_client
+from assistant.retrieval.dense import DenseIndex, Progress, make_client
 from assistant.retrieval.diacritics import DiacriticRestorer
 from assistant.retrieval.embeddings import CachedEmbeddings, EmbeddingCache, ModelEmbeddings
 from assistant.retrieval.hybrid import ChunkTable, FusionConfig, HybridRetriever
@@ -117,8 +117,9 @@ class SearchIndex:
     def lexical_dir(self) -> Path:
         return self.directory / "bm25"
 
-    def sync(self, chunks: Iterable[Chunk]) -> SyncReport:
-        """Add new and changed chunks, delete vanished ones, in both indexes (by id + content hash)."""
+    def sync(self, chunks: Iterable[Chunk], progress: Progress | None = None) -> SyncReport:
+        """Add new and changed chunks, delete vanished ones, in both indexes (by id + content hash).
+        ``progress(done, total)`` follows the embedding of new chunks."""
         started = time.perf_counter()
         wanted = dedupe(chunks)
         stored = self.store.hashes()
@@ -135,7 +136,7 @@ class SearchIndex:
         dense_gone = [i for i in in_chroma if i not in wanted]
         before = self.cache.count(self.embedding.model_id)
         self.dense.delete(dense_gone)
-        self.dense.upsert(dense_changed)
+        self.dense.upsert(dense_changed, progress)
         embedded = self.cache.count(self.embedding.model_id) - before
 
         added = sum(1 for c in lexical_changed if c.id not in stored)
@@ -150,11 +151,11 @@ class SearchIndex:
         log.info("Đồng bộ chỉ mục: %s", report)
         return report
 
-    def rebuild(self, chunks: Iterable[Chunk]) -> SyncReport:
+    def rebuild(self, chunks: Iterable[Chunk], progress: Progress | None = None) -> SyncReport:
         """Empty both indexes, then index ``chunks`` again (embeddings still come from the cache)."""
         self.store.delete(list(self.store.hashes()))
         self.dense.delete(list(self.dense.stored_hashes()))
-        return self.sync(chunks)
+        return self.sync(chunks, progress)
 
     @property
     def diacritics_path(self) -> Path:

@@ -36,3 +36,22 @@ def test_articles_that_amend_other_laws_are_not_indexed(settings: Settings, tmp_
     with db.session() as session:
         articles = {c.article for c in provision_chunks(session)}
     assert articles == {1, 3, 4}
+
+
+def test_sync_reports_embedding_progress(settings: Settings, tmp_path: Path) -> None:
+    from assistant.search import SearchService
+
+    upgrade(settings)
+    db = Database(settings)
+    path = tmp_path / "mau.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    Ingestor(db, Catalogue([])).ingest_path(path, Overrides(number="99/2029/QH15"))
+    seen: list[tuple[int, int]] = []
+    service = SearchService(settings, db)
+    report = service.sync(lambda done, total: seen.append((done, total)))
+    assert report.added == 3
+    assert seen and seen[-1] == (3, 3)
+    seen.clear()
+    service.sync(lambda done, total: seen.append((done, total)))
+    assert seen == []  # nothing new to embed
+    service.close()
