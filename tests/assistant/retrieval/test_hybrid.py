@@ -200,3 +200,20 @@ def test_in_memory_vectors_rank_like_chroma(
     theirs = via_chroma.search_dense(query, k=5, as_of=as_of, scopes=scopes)
     assert [(h.work_number, h.article) for h in mine] == [(h.work_number, h.article) for h in theirs]
     assert [h.score for h in mine] == pytest.approx([h.score for h in theirs], abs=1e-4)
+
+
+def test_a_question_that_spells_out_a_title_favours_that_article(
+    index_dir: Path, e5: E5Embeddings, lexicon: Lexicon, corpus: list[Chunk]
+) -> None:
+    from assistant.vietnamese import fold
+
+    chunk = next(c for c in corpus if c.work_number == "45/2019/QH14" and c.article == 113)
+    title = chunk.heading.split(". ", 1)[1]
+    question = f"cho tôi hỏi về {title.lower()} như thế nào"
+    plain = SearchIndex(index_dir, e5, lexicon=lexicon, fusion=FusionConfig(title_bonus=0.0)).load()
+    boosted = SearchIndex(index_dir, e5, lexicon=lexicon).load()
+    before = {(h.work_number, h.article): h.score for h in plain.search(question, k=10, as_of=TODAY)}
+    after = {(h.work_number, h.article): h.score for h in boosted.search(question, k=10, as_of=TODAY)}
+    key = (chunk.work_number, chunk.article)
+    assert after[key] == pytest.approx(before[key] + 0.1)
+    assert _top(boosted.search(fold(question), k=1, as_of=TODAY)) == [key]
