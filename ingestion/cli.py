@@ -143,6 +143,14 @@ def docs_list(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"))
                 work["scope"] or "công khai",
             )
     out.print(table)
+    for work in data:
+        if work["newer_text_missing"]:
+            missing = work["newer_text_missing"]
+            out.print(
+                f"[yellow]Cần nạp:[/yellow] {work['work_number']} có văn bản hợp nhất {missing['label']} "
+                f"(áp dụng từ {missing['valid_from']}) chưa có trong kho; câu trả lời trích văn bản cũ sẽ kèm "
+                "lưu ý. Nạp bằng: congdoan ingest <tệp>.", highlight=False,
+            )
 
 
 def _work_json(work: Any, today: date) -> dict[str, Any]:
@@ -154,6 +162,10 @@ def _work_json(work: Any, today: date) -> dict[str, Any]:
         "issued_on": work.issued_on.isoformat() if work.issued_on else None,
         "scope": work.scope_unit_code,
         "replaced_by": work.replaced_by,
+        "newer_text_missing": (
+            {"label": work.newer_text, "valid_from": work.newer_text_from.isoformat()}
+            if work.newer_text and work.newer_text_from else None
+        ),
         "versions": [
             {
                 "label": v.label,
@@ -227,6 +239,7 @@ def docs_remove(
         count = remove_work(platform.db, number)
     except IngestError as exc:
         raise fail(str(exc)) from exc
+    apply_catalogue(platform.db, Catalogue.load(platform.settings.catalogue_path))
     platform.documents_changed()
     if as_json:
         out.print_json(json.dumps({"removed": number, "versions": count}, ensure_ascii=False))

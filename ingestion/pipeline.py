@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from assistant.db.documents import Provision, Version, Work
 from assistant.db.engine import Database
@@ -96,6 +96,7 @@ class Ingestor:
             session.flush()
             result.valid_to = version.valid_to.isoformat() if version.valid_to else None
         result.message = f"Đã nạp {meta.version_label}: {result.articles} điều."
+        apply_catalogue(self.db, self.catalogue)
         if self.on_change:
             self.on_change()
         return result
@@ -203,25 +204,51 @@ class Ingestor:
 
 
 def apply_catalogue(db: Database, catalogue: Catalogue) -> int:
-    """Bring works already in the database in line with the catalogue's repeal and replacement facts, so a
-    catalogue edit takes effect without re-ingesting the files. Returns the number of works changed."""
+    """Bring works already in the database in line with the catalogue's repeal, replacement and consolidation
+    facts, so a catalogue edit takes effect without re-ingesting the files. Returns the number of works
+    changed."""
     changed = 0
     with db.session() as session:
-        for entry in catalogue.entries:
-            work = find_work(session, entry.consolidates or entry.number)
-            if work is None:
-                continue
-            before = (work.repealed_on, work.replaced_by)
+        for work in session.scalars(select(Work).options(selectinload(Work.versions))).all():
+            before = (work.repealed_on, work.replaced_by, work.newer_text, work.newer_text_from)
+            entry = catalogue.by_number(work.number)
             replaced_in_corpus = bool(work.replaced_by and find_work(session, work.replaced_by))
-            if entry.repealed_on and not replaced_in_corpus:
+            if entry is not None and entry.repealed_on and not replaced_in_corpus:
                 work.repealed_on, work.replaced_by = entry.repealed_on, entry.replaced_by
-            for number in entry.replaces:
+            if not replaced_in_corpus:
+                _close_if_replaced_outside(work, catalogue)
+            work.newer_text, work.newer_text_from = _newer_text(work, catalogue)
+            for number in entry.replaces if entry is not None else ():
                 old = find_work(session, number)
                 if old is not None and work.versions:
                     _close(old, work, min(v.valid_from for v in work.versions))
             relink_work(work)
-            changed += before != (work.repealed_on, work.replaced_by)
+            changed += before != (work.repealed_on, work.replaced_by, work.newer_text, work.newer_text_from)
     return changed
+
+
+def _close_if_replaced_outside(work: Work, catalogue: Catalogue) -> None:
+    """A work the catalogue says a later text replaces is closed on that text's date even when that text
+    is not in the corpus, so repealed law is never presented as current."""
+    for entry in catalogue.entries:
+        if work.number in entry.replaces and entry.valid_from and not work.repealed_on:
+            work.repealed_on, work.replaced_by = entry.valid_from, entry.number
+
+
+def _newer_text(work: Work, catalogue: Catalogue) -> tuple[str | None, date | None]:
+    """The latest consolidated text of ``work`` that the catalogue knows, is newer than every version held,
+    and is not itself in the corpus."""
+    held = {v.label for v in work.versions}
+    newest_held = max((v.valid_from for v in work.versions), default=None)
+    pending = [
+        e for e in catalogue.entries
+        if e.consolidates == work.number and e.valid_from and e.number not in held
+        and (newest_held is None or e.valid_from > newest_held)
+    ]
+    if not pending:
+        return None, None
+    latest = max(pending, key=lambda e: e.valid_from or date.min)
+    return latest.number, latest.valid_from
 
 
 def _close(old: Work, new: Work, on: date) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
@@ -86,8 +86,10 @@ class AnswerChain:
         today: Callable[[], date] = date.today,
         article_texts: Callable[[Sequence[str]], dict[str, str]] | None = None,
         lexicon: Lexicon | None = None,
+        newer_texts: Callable[[], Mapping[str, tuple[str, date]]] | None = None,
     ) -> None:
         self.retriever = retriever
+        self.newer_texts = newer_texts
         self.article_texts = article_texts
         self.extractive = ExtractiveGenerator(lexicon)
         self.llm = llm
@@ -225,8 +227,11 @@ class AnswerChain:
         escalation = result.escalation
         if state.scope.verdict in ("injection", "small_talk") and escalation.category != "khac":
             escalation = Escalation()
-        text = compose(draft, escalation, state.as_of, self.today())
+        newer = self._newer_text_notes(draft, state.as_of)
+        text = compose(draft, escalation, state.as_of, self.today(), newer)
         state.trace["triage_terms"] = list(result.matched)
+        if newer:
+            state.trace["newer_texts"] = newer
         state.answer = Answer(
             answer=text,
             citations=draft.citations,
@@ -236,12 +241,31 @@ class AnswerChain:
         )
         return state
 
+    def _newer_text_notes(self, draft: Draft, as_of: date) -> list[str]:
+        """A note for each cited work whose newer consolidated text applies on ``as_of`` but is not in the
+        corpus, so older wording is never presented as certainly current."""
+        if self.newer_texts is None or not draft.citations:
+            return []
+        newer = self.newer_texts()
+        notes: list[str] = []
+        for citation in draft.citations:
+            label, since = newer.get(citation.work_number, ("", None))
+            older = citation.valid_from is None or (since is not None and citation.valid_from < since)
+            if since is not None and since <= as_of and older:
+                note = wording.newer_text_note(citation, label, since)
+                if note not in notes:
+                    notes.append(note)
+        return notes
 
-def compose(draft: Draft, escalation: Escalation, as_of: date, today: date) -> str:
+
+def compose(
+    draft: Draft, escalation: Escalation, as_of: date, today: date, newer: Sequence[str] = ()
+) -> str:
     """The text the member reads: the verified body, the sources with version notes, then the notes."""
     parts = [draft.body]
     if draft.citations:
         parts.append(wording.sources_block(draft.citations))
+        parts.extend(newer)
         note = wording.as_of_note(as_of, today)
         if note:
             parts.append(note)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from assistant.answering.articles import ArticleTexts
 from assistant.answering.chain import AnswerChain
 from assistant.answering.llm import LLMGenerator
+from assistant.answering.newer import NewerTexts
 from assistant.answering.passages import Retriever
 from assistant.config import Settings
 from assistant.db.engine import Database
@@ -29,4 +30,5 @@ def build_chain(settings: Settings, retriever: Retriever, db: Database | None = 
         llm,
         article_texts=ArticleTexts(db) if db is not None else None,
         lexicon=Lexicon.load(settings.lexicon_path),
+        newer_texts=NewerTexts(db) if db is not None else None,
     )

@@ -90,6 +90,14 @@ def sources_block(citations: Sequence[Citation]) -> str:
     return "\n".join(lines)
 
 
+def newer_text_note(citation: Citation, label: str, since: date) -> str:
+    return (
+        f"Lưu ý: {document_name(citation)} đã được sửa đổi, bổ sung. Văn bản hợp nhất {label} (áp dụng từ "
+        f"ngày {fmt_date(since)}) chưa có trong kho văn bản của hệ thống, nên đoạn trích trên có thể chưa "
+        "phản ánh các sửa đổi đó. Bạn hãy đối chiếu văn bản hợp nhất hoặc hỏi cán bộ công đoàn trước khi áp dụng."
+    )
+
+
 def as_of_note(as_of: date, today: date) -> str | None:
     if as_of != today:
         return f"Câu trả lời theo các quy định có hiệu lực vào ngày {fmt_date(as_of)}."

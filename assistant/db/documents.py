@@ -25,6 +25,10 @@ class Work(Base):
     repealed_on: Mapped[date | None] = mapped_column(Date)
     replaced_by: Mapped[str | None] = mapped_column(String(64))
     replaces: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A consolidated text of this work that the catalogue knows but the corpus does not hold: answers quoting
+    # an older version from that date on must say the quoted wording may have been amended.
+    newer_text: Mapped[str | None] = mapped_column(String(64))
+    newer_text_from: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
 
     versions: Mapped[list[Version]] = relationship(

@@ -94,3 +94,17 @@ def test_bad_files_exit_non_zero_with_a_message(platform: Platform, tmp_path: Pa
 def test_bad_date_flag(platform: Platform) -> None:
     code, _, err = run(platform, "docs", "show", "45/2019/QH14", "--as-of", "hôm qua")
     assert code == 1 and "YYYY-MM-DD" in err
+
+
+def test_docs_list_names_a_consolidated_text_still_to_ingest(platform: Platform, shared_dir: Path) -> None:
+    from ingestion.catalogue import Catalogue
+    from ingestion.pipeline import Ingestor
+
+    # Ingested without the index sync: embedding the whole code would take minutes and is not under test.
+    platform.migrate()
+    Ingestor(platform.db, Catalogue.load()).ingest_path(shared_dir / "corpus" / "raw" / "blld-2019-45-2019-qh14.txt")
+    code, out, _ = run(platform, "docs", "list", "--json")
+    work = json.loads(out)[0]
+    assert work["newer_text_missing"] == {"label": "18/VBHN-VPQH", "valid_from": "2026-01-01"}
+    code, out, _ = run(platform, "docs", "list")
+    assert code == 0 and "Cần nạp" in out and "18/VBHN-VPQH" in out

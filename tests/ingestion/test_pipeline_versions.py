@@ -168,3 +168,30 @@ def test_catalogue_edit_applies_to_works_already_ingested(ingestor: Ingestor, sh
     assert article(ingestor, "135/2020/NĐ-CP", date(2026, 1, 1), "1") is None
     assert article(ingestor, "135/2020/NĐ-CP", date(2025, 5, 31), "1") is not None
     assert apply_catalogue(ingestor.db, Catalogue([entry])) == 0
+
+
+def test_a_consolidated_text_known_but_not_ingested_is_recorded_on_the_work(
+    ingestor: Ingestor, shared_dir: Path
+) -> None:
+    ingestor.ingest_path(raw(shared_dir, "blld-2019-45-2019-qh14"))
+    with ingestor.db.session() as session:
+        work = find_work(session, "45/2019/QH14")
+        assert work is not None
+        assert (work.newer_text, work.newer_text_from) == ("18/VBHN-VPQH", date(2026, 1, 1))
+    ingestor.ingest_path(raw(shared_dir, "blld-2019-vbhn-18-2026-vpqh"))
+    with ingestor.db.session() as session:
+        work = find_work(session, "45/2019/QH14")
+        assert work is not None
+        assert (work.newer_text, work.newer_text_from) == (None, None)
+
+
+def test_a_law_replaced_by_a_text_not_in_the_corpus_is_closed_on_its_date(
+    ingestor: Ingestor, shared_dir: Path
+) -> None:
+    ingestor.ingest_path(raw(shared_dir, "luat-cong-doan-2012-12-2012-qh13"))
+    assert article(ingestor, "12/2012/QH13", date(2025, 6, 30), "1") is not None
+    assert article(ingestor, "12/2012/QH13", date(2025, 7, 1), "1") is None
+    with ingestor.db.session() as session:
+        work = find_work(session, "12/2012/QH13")
+        assert work is not None
+        assert (work.repealed_on, work.replaced_by) == (date(2025, 7, 1), "50/2024/QH15")

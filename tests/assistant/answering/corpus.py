@@ -9,6 +9,7 @@ from pathlib import Path
 from assistant.answering.articles import ArticleTexts
 from assistant.answering.chain import AnswerChain
 from assistant.answering.llm import LLMGenerator
+from assistant.answering.newer import NewerTexts
 from assistant.config import Settings
 from assistant.db.engine import Database
 from assistant.db.migrate import upgrade
@@ -22,6 +23,7 @@ from ingestion.pipeline import Ingestor
 REPO = Path(__file__).resolve().parents[3]
 RAW = REPO.parent / "shared" / "corpus" / "raw"
 LABOUR_CODE = RAW / "blld-2019-vbhn-18-2026-vpqh.txt"
+ORIGINAL_LABOUR_CODE = RAW / "blld-2019-45-2019-qh14.txt"
 
 
 @dataclass
@@ -32,7 +34,13 @@ class Corpus:
     lexicon: Lexicon
 
     def chain(self, llm: LLMGenerator | None = None) -> AnswerChain:
-        return AnswerChain(self.retriever, llm, article_texts=ArticleTexts(self.db), lexicon=self.lexicon)
+        return AnswerChain(
+            self.retriever,
+            llm,
+            article_texts=ArticleTexts(self.db),
+            lexicon=self.lexicon,
+            newer_texts=NewerTexts(self.db),
+        )
 
 
 def build_corpus(settings: Settings, files: list[Path]) -> Corpus:
