@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from api.deps import get_platform
+from api.throttle import guard_login
 from assistant.access import Reach, reach_of
 from assistant.db.base import utcnow
 from assistant.db.union import StaffUser
@@ -97,6 +98,7 @@ class TokenResponse(BaseModel):
 
 @router.post("/token", response_model=TokenResponse)
 def token(body: TokenRequest, request: Request, session: TxDep) -> TokenResponse:
+    guard_login(request, body.username)
     staff = authenticate(session, body.username, body.password)
     if staff is None:
         raise HTTPException(401, BAD_LOGIN)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from pydantic import BaseModel, Field
 
 from api.routes.auth import TxDep
+from api.throttle import guard_link
 from assistant.db.conversations import Conversation
 from assistant.db.union import Unit
 from assistant.identity import LinkError, link_by_member_code
@@ -22,7 +23,8 @@ class LinkBody(BaseModel):
 
 
 @router.post("/link")
-def link(body: LinkBody, session: TxDep) -> dict[str, Any]:
+def link(body: LinkBody, request: Request, session: TxDep) -> dict[str, Any]:
+    guard_link(request, body.member_code)
     conversation = session.get(Conversation, body.conversation_id)
     if conversation is None:
         raise HTTPException(404, "Không tìm thấy cuộc hội thoại.")

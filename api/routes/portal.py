@@ -18,6 +18,7 @@ from api.deps import get_platform
 from api.routes import portal_views as views
 from api.routes.auth import TxDep, authenticate, issue_token, staff_from_token
 from api.routes.cases import case_detail, case_summary
+from api.throttle import login_message, login_refusal
 from assistant import cases as case_rules
 from assistant.access import Reach, reach_of, works_in_reach
 from assistant.analytics import dashboard
@@ -162,6 +163,12 @@ def login_form(request: Request, reach: OptionalReach) -> Response:
 
 @router.post("/login")
 def login(request: Request, form: FormDep, session: TxDep) -> Response:
+    refusal = login_refusal(request, form.get("username", ""))
+    if refusal is not None:
+        body = views.login_body(csrf_token(request), login_message(refusal), form.get("username", ""))
+        response = html(request, "Đăng nhập", body, None, status=429)
+        response.headers["Retry-After"] = str(max(refusal.retry_after, 1))
+        return response
     staff = authenticate(session, form.get("username", ""), form.get("password", ""))
     if staff is None:
         body = views.login_body(
