@@ -20,6 +20,10 @@ app = typer.Typer(
 @app.callback()
 def _root(ctx: typer.Context) -> None:
     """Build the settings and the platform once for whichever command runs."""
+    from assistant.privacy import install_log_masking
+
+    # Commands log members' messages too (bots in polling mode, ask): phone numbers and ids are masked.
+    install_log_masking()
     if ctx.obj is None:
         ctx.obj = Platform(Settings())
 
