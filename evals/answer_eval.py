@@ -51,6 +51,7 @@ class QuestionResult:
     escalated: bool
     citations: list[dict[str, Any]]
     gold_hit: bool | None
+    gold_article_hit: bool | None
     all_gold: bool | None
     precision: float | None
     fabricated: list[str]
@@ -66,6 +67,7 @@ class AnswerReport:
     fabricated_citations: int
     citations: int
     gold_citation_rate: float | None
+    gold_article_rate: float | None
     all_citations_gold_rate: float | None
     citation_precision: float | None
     refusal_rate: float | None
@@ -156,6 +158,9 @@ def judge(question: EvalQuestion, answer: Answer, texts: ProvisionTexts, latency
         gold_hit=any(citation_matches(c, question.gold) for c in answer.citations)
         if in_scope and answered
         else None,
+        gold_article_hit=any(citation_matches(_article_only(c), question.gold) for c in answer.citations)
+        if in_scope and answered
+        else None,
         all_gold=all_citations_gold(answer.citations, question.gold) if in_scope and answered else None,
         precision=citation_precision(answer.citations, question.gold) if in_scope and answered else None,
         fabricated=fabricated,
@@ -163,6 +168,10 @@ def judge(question: EvalQuestion, answer: Answer, texts: ProvisionTexts, latency
         missing_numbers=missing,
         latency_ms=round(latency_ms, 1),
     )
+
+
+def _article_only(citation: Citation) -> Citation:
+    return citation.model_copy(update={"clause": None, "point": None})
 
 
 def evaluate_answers(questions: Sequence[EvalQuestion], ask: Ask, db: Database) -> AnswerReport:
@@ -189,6 +198,7 @@ def summarize(results: list[QuestionResult], datasets: list[str]) -> AnswerRepor
         fabricated_citations=sum(len(r.fabricated) for r in results),
         citations=sum(len(r.citations) for r in results),
         gold_citation_rate=_rate([r.gold_hit for r in results]),
+        gold_article_rate=_rate([r.gold_article_hit for r in results]),
         all_citations_gold_rate=_rate([r.all_gold for r in results]),
         citation_precision=mean(r.precision for r in results if r.precision is not None),
         refusal_rate=refusal_rate(refusals),
@@ -214,7 +224,8 @@ def render_markdown(report: AnswerReport) -> str:
             f"{report.fabricated_citations} / {report.citations}",
             "0",
         ),
-        ("Có trích dẫn đúng điều luật chuẩn", _pct(report.gold_citation_rate), "≥ 90%"),
+        ("Có trích dẫn đúng điều luật chuẩn (đến khoản)", _pct(report.gold_citation_rate), "≥ 90%"),
+        ("Có trích dẫn đúng điều chuẩn (chỉ xét điều)", _pct(report.gold_article_rate), ""),
         ("Mọi trích dẫn đều là điều luật chuẩn", _pct(report.all_citations_gold_rate), ""),
         ("Độ chính xác trích dẫn (trung bình)", _pct(report.citation_precision), ""),
         ("Từ chối câu ngoài phạm vi", _pct(report.refusal_rate), "≥ 95%"),
