@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from api.cors import PublicCORS
 from api.routes import (
     analytics,
     auth,
@@ -31,9 +33,16 @@ from assistant.housekeeping import start_housekeeping
 from assistant.platform import Platform
 from bots.hub import BotHub
 
+# Threads that answer chat questions in one process. The answer is CPU work; two threads let the query
+# embedding (C, without the GIL) of one question overlap the Python steps and database write of another.
+# Measured on two cores, 20 clients, one process: 2 threads gave p95 751-793 ms on distinct questions,
+# 3 threads 1,033 ms (more answers in flight at once, each slower); 2 processes of 1 thread 1,895 ms.
+CHAT_THREADS = 2
+
 
 def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     platform = platform or Platform(settings)
+    chat_pool = ThreadPoolExecutor(CHAT_THREADS, thread_name_prefix="chat")
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -45,6 +54,7 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
         yield
         housekeeper.stop()
         await _app.state.bots.stop()
+        chat_pool.shutdown(wait=True)
         platform.close()
 
     app = FastAPI(
@@ -54,7 +64,10 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.platform = platform
+    app.state.chat_pool = chat_pool
     app.add_exception_handler(DatabaseUnavailable, _database_down)
+    # The widget's endpoints are called from other sites' pages (see api/cors.py).
+    app.add_middleware(PublicCORS)
     metrics.install(app)
     app.include_router(health.router)
     app.include_router(webhooks.router)

@@ -7,8 +7,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.app import create_app
-from assistant.config import Settings
+from api.serve_cli import single_thread_math
+
+# Before numpy loads (through the app's imports below): one BLAS thread per worker process.
+single_thread_math()
+
+from api.app import create_app  # noqa: E402
+from assistant.config import Settings  # noqa: E402
 
 
 def build() -> FastAPI:

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.db.base import utcnow
-from assistant.db.conversations import Conversation, Message
+from assistant.db.conversations import Conversation, Message, new_id
 from assistant.db.engine import Database
 from assistant.legal import Answer
 
@@ -61,29 +61,30 @@ class ConversationStore:
         return History(conversation_id, queries, messages)
 
     def save(self, conversation_id: str | None, exchange: Exchange, channel: str = "web") -> tuple[str, str]:
-        """Store the question and the answer; returns (conversation id, answer message id)."""
+        """Store the question and the answer; returns (conversation id, answer message id).
+
+        Ids are made here rather than by the database, so the whole exchange is written by one flush in
+        one transaction (one round of INSERTs at commit) instead of a flush after each row."""
         answer = exchange.answer
         now = utcnow()
         with self.db.session() as session:
             conversation = session.get(Conversation, conversation_id) if conversation_id else None
             if conversation is None:
-                conversation = Conversation(channel=channel)
-                session.add(conversation)
-                session.flush()
+                new = new_id()
                 # Web and CLI conversations have no chat id of their own; their id keeps them distinct.
-                conversation.external_id = conversation.id
-            session.add(
-                Message(
-                    conversation_id=conversation.id,
-                    role="user",
-                    text=exchange.question,
-                    as_of=answer.as_of,
-                    trace={"query": exchange.trace.get("query", exchange.question)},
-                    created_at=now,
-                )
+                conversation = Conversation(id=new, channel=channel, external_id=new)
+                session.add(conversation)
+            question = Message(
+                id=new_id(),
+                conversation_id=conversation.id,
+                role="user",
+                text=exchange.question,
+                as_of=answer.as_of,
+                trace={"query": exchange.trace.get("query", exchange.question)},
+                created_at=now,
             )
-            session.flush()
             reply = Message(
+                id=new_id(),
                 conversation_id=conversation.id,
                 role="assistant",
                 text=answer.answer,
@@ -96,8 +97,7 @@ class ConversationStore:
                 latency_ms=exchange.latency_ms,
                 created_at=now + timedelta(microseconds=1),  # after the question, even on a coarse clock
             )
-            session.add(reply)
-            session.flush()
+            session.add_all((question, reply))
             return conversation.id, reply.id
 
     def messages(self, conversation_id: str) -> list[Message]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException, Response
+from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from api.deps import PlatformDep
-from api.routes.chat import CORS
 from assistant.feedback import MAX_COMMENT_CHARS, UnknownMessage, record_feedback
 
 router = APIRouter(prefix="/api/v1", tags=["chat"])
@@ -27,8 +26,7 @@ class FeedbackSaved(BaseModel):
 
 
 @router.post("/feedback", response_model=FeedbackSaved, summary="Đánh giá một câu trả lời")
-def feedback(body: FeedbackBody, platform: PlatformDep, response: Response) -> FeedbackSaved:
-    response.headers.update(CORS)
+def feedback(body: FeedbackBody, platform: PlatformDep) -> FeedbackSaved:
     try:
         feedback_id = record_feedback(platform.db, body.message_id, body.rating, body.comment.strip())
     except UnknownMessage as exc:

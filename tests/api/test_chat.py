@@ -152,3 +152,26 @@ def test_out_of_scope_search_widget_and_docs(module_server: LiveServer) -> None:
             schema["paths"]
         )
         assert client.options("/api/v1/chat").headers["access-control-allow-origin"] == "*"
+
+
+def test_chat_reports_server_timing_and_the_load_generator_reads_it(module_server: LiveServer) -> None:
+    import asyncio
+
+    from evals.loadgen import run_load, server_timing
+
+    assert server_timing("app;dur=12.5, answer;dur=10, chain;desc=x;dur=9.25") == {
+        "app": 12.5, "answer": 10.0, "chain": 9.25
+    }
+    bodies = [{"message": NOTICE}, {"message": "Thời gian thử việc tối đa là bao lâu?"}, {"message": ""}]
+    report = asyncio.run(run_load(module_server.url, bodies, clients=2))
+    results = report["results"]
+    assert [r["status"] for r in results] == [200, 200, 422]
+    for entry in results[:2]:
+        timing = entry["server"]
+        assert set(timing) == {"app", "answer", "chain"}
+        assert timing["app"] >= timing["answer"] >= timing["chain"] > 0
+    # Every question of the load is stored with its trace, like any other.
+    platform: Platform = module_server.app.state.platform
+    with platform.db.session() as session:
+        stored = session.scalars(select(Message).where(Message.role == "assistant")).all()
+        assert any(m.trace.get("query") == NOTICE and m.trace.get("passages") for m in stored)

@@ -44,3 +44,26 @@ def test_exchanges_history_and_feedback(db_settings: Settings) -> None:
     with pytest.raises(UnknownMessage):
         record_feedback(db, stored[0].id, 1)  # a question cannot be rated
     db.dispose()
+
+
+def test_save_writes_the_conversation_and_both_messages_in_one_transaction(db_settings: Settings) -> None:
+    from sqlalchemy import event, select
+
+    from assistant.db.conversations import Conversation, Message
+
+    upgrade(db_settings)
+    db = Database(db_settings)
+    commits: list[object] = []
+    event.listen(db.engine, "commit", lambda conn: commits.append(conn))
+    conversation_id, message_id = ConversationStore(db).save(
+        None, Exchange("nghỉ việc báo trước?", answer("45 ngày"), {"query": "nghỉ việc báo trước?"}, 12), "web"
+    )
+    assert len(commits) == 1
+    with db.session() as session:
+        conversation = session.get(Conversation, conversation_id)
+        assert conversation is not None and conversation.external_id == conversation_id
+        rows = session.scalars(select(Message).where(Message.conversation_id == conversation_id)).all()
+        assert sorted((m.role, m.id == message_id) for m in rows) == [("assistant", True), ("user", False)]
+        reply = next(m for m in rows if m.role == "assistant")
+        assert reply.trace == {"query": "nghỉ việc báo trước?"} and reply.latency_ms == 12
+    db.dispose()
