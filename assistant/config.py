@@ -66,6 +66,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr = SecretStr("")
     retention_days: int = 0
     max_message_chars: int = 4000
+    # How often a server process checks whether curators changed the corpus (its index is then refreshed).
+    index_refresh_seconds: float = 10.0
 
     @model_validator(mode="after")
     def _derive_defaults(self) -> Settings:

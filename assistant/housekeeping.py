@@ -1,6 +1,7 @@
 """The server's background work, in one thread: deliver the outbox (at once when a reply is stored, and
-every few seconds for retries), and every ``cases.sweep_interval_seconds`` escalate overdue cases and purge
-conversations past the retention period. Several workers may run it together: outbox claims and the cases'
+every few seconds for retries), every ``index_refresh_seconds`` pick up corpus changes made by other processes,
+and every ``cases.sweep_interval_seconds`` escalate overdue cases and purge conversations past the retention
+period. Several workers may run it together: outbox claims and the cases'
 optimistic locking keep them from doing anything twice."""
 
 from __future__ import annotations
@@ -23,16 +24,21 @@ class Housekeeper:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._next_sweep = 0.0
+        self._refresher: threading.Thread | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="congdoan-housekeeping", daemon=True)
         self._thread.start()
+        # Its own thread: syncing a large new document (minutes of embedding) must not hold up deliveries.
+        self._refresher = threading.Thread(target=self._refresh_loop, name="congdoan-index-refresh", daemon=True)
+        self._refresher.start()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
         self.platform.outbox.notify()
-        if self._thread is not None:
-            self._thread.join(timeout)
+        for thread in (self._thread, self._refresher):
+            if thread is not None:
+                thread.join(timeout)
 
     def sweep_now(self) -> dict[str, int]:
         settings = self.platform.settings
@@ -42,6 +48,19 @@ class Housekeeper:
         if moved or purged:
             log.info("Quét định kỳ: %d vụ việc chuyển cấp trên, %d cuộc hội thoại hết hạn lưu.", len(moved), purged)
         return {"escalated": len(moved), "purged": purged}
+
+    def refresh_index(self) -> bool:
+        """Pick up documents a curator ingested or removed from another process or machine."""
+        if "search" not in self.platform.__dict__:
+            return False
+        return self.platform.search.refresh()
+
+    def _refresh_loop(self) -> None:
+        while not self._stop.wait(self.platform.settings.index_refresh_seconds):
+            try:
+                self.refresh_index()
+            except Exception:  # the database may be briefly unreachable; try again on the next tick
+                log.exception("Lỗi khi cập nhật chỉ mục tìm kiếm")
 
     def _run(self) -> None:
         outbox = self.platform.outbox

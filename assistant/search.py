@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assistant.config import Settings
+from assistant.corpus_state import generation
 from assistant.db.documents import Provision, Version, Work
 from assistant.db.engine import Database
 from assistant.retrieval.chunks import Chunk, chunks_from_provision
@@ -20,6 +21,7 @@ from assistant.retrieval.dense import Progress
 from assistant.retrieval.embeddings import make_embeddings
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.index import SearchIndex, SyncReport
+from assistant.retrieval.index_lock import index_lock, read_generation, write_generation
 from assistant.vietnamese import Lexicon
 
 log = logging.getLogger(__name__)
@@ -83,17 +85,30 @@ class SearchService:
         )
         self._retriever: HybridRetriever | None = None
         self._lock = threading.Lock()
+        # The corpus generation the loaded retriever reflects (None: not loaded, or loaded from an index
+        # that was never stamped).
+        self.loaded_generation: int | None = None
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
-        with self._lock, self.db.session() as session:
-            report = self.index.sync(list(provision_chunks(session)), progress)
+        with self._lock:
+            report = self._sync_index(progress, rebuild=False)
             self._retriever = None
         return report
 
     def rebuild(self, progress: Progress | None = None) -> SyncReport:
-        with self._lock, self.db.session() as session:
-            report = self.index.rebuild(list(provision_chunks(session)), progress)
+        with self._lock:
+            report = self._sync_index(progress, rebuild=True)
             self._retriever = None
+        return report
+
+    def _sync_index(self, progress: Progress | None, rebuild: bool) -> SyncReport:
+        """Bring the files on disk in step with the database, under the machine-wide index lock, and stamp
+        them with the generation read before the chunks (never a newer one than the data)."""
+        with index_lock(self.index.directory, exclusive=True), self.db.session() as session:
+            current = generation(session)
+            chunks = list(provision_chunks(session))
+            report = self.index.rebuild(chunks, progress) if rebuild else self.index.sync(chunks, progress)
+            write_generation(self.index.directory, current)
         return report
 
     @property
@@ -101,8 +116,32 @@ class SearchService:
         if self._retriever is None:
             with self._lock:
                 if self._retriever is None:
-                    self._retriever = self.index.load()
+                    self._retriever, self.loaded_generation = self._load()
         return self._retriever
+
+    def _load(self) -> tuple[HybridRetriever, int | None]:
+        with index_lock(self.index.directory, exclusive=False):
+            return self.index.load(), read_generation(self.index.directory)
+
+    def refresh(self, progress: Progress | None = None) -> bool:
+        """Called every few seconds by the server: when the central database has changed since the loaded
+        index (a curator's ``congdoan ingest`` elsewhere, another machine), sync the files on disk if no
+        other process did yet, then load the new index and swap it in. Questions keep using the old one
+        meanwhile. Returns True when a new index was swapped in."""
+        if self._retriever is None:
+            return False
+        with self.db.session() as session:
+            current = generation(session)
+        if current == self.loaded_generation:
+            return False
+        if read_generation(self.index.directory) != current:
+            with self._lock:
+                self._sync_index(progress, rebuild=False)
+        retriever, loaded = self._load()
+        with self._lock:
+            self._retriever, self.loaded_generation = retriever, loaded
+        log.info("Chỉ mục tìm kiếm đã cập nhật theo kho văn bản (thế hệ %s).", loaded)
+        return True
 
     def search(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: list[str] | None = None

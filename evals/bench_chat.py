@@ -10,7 +10,10 @@ Honest by construction:
 - the load generator (:mod:`evals.loadgen`) is a separate, lean process, like wrk or hey, and its CPU
   time is reported so one can see what it took from the server;
 - a second phase sends the same questions again and is reported on its own (``repeat``): it shows what
-  caches do for questions asked before, and is never blended into the headline.
+  caches do for questions asked before, and is never blended into the headline;
+- a third phase (``paced``) sends the same questions with each client pausing ``PACED_THINK_SECONDS``
+  between answers, as people reading do: the latency members see when 20 of them chat at once, also
+  reported apart. The target is judged on the headline (no pause), the harshest reading.
 
 The server's own time per request comes from its ``Server-Timing`` header (time in the chat handler, and
 the answer chain's part of it); its CPU per request from /proc for the server's whole process tree.
@@ -39,6 +42,7 @@ WORKERS = 2
 DATASETS = ("levietsangg", "mrhao165", "own", "own_scope")
 SEED = 20261128
 TARGET_P95_MS = 300
+PACED_THINK_SECONDS = 1.0
 # Warm-up only: none of these is among the measured questions (checked below).
 WARMUP_QUESTIONS = (
     "Tôi muốn nghỉ việc thì phải báo trước bao nhiêu ngày?",
@@ -114,13 +118,14 @@ def tree_cpu_seconds(pid: int) -> float:
     return total
 
 
-def _load(url: str, bodies: list[dict[str, Any]], clients: int) -> dict[str, Any]:
+def _load(url: str, bodies: list[dict[str, Any]], clients: int, think: float = 0.0) -> dict[str, Any]:
     """Run :mod:`evals.loadgen` in its own process: it must not share the server's or our interpreter."""
     with tempfile.NamedTemporaryFile("w", suffix=".json", encoding="utf-8", delete=False) as handle:
         json.dump(bodies, handle, ensure_ascii=False)
         path = handle.name
     try:
-        command = [sys.executable, "-m", "evals.loadgen", "--url", url, "--bodies", path, "--clients", str(clients)]
+        command = [sys.executable, "-m", "evals.loadgen", "--url", url, "--bodies", path, "--clients", str(clients),
+                   "--think", str(think)]
         done = subprocess.run(command, capture_output=True, check=True, timeout=1800)
     finally:
         os.unlink(path)
@@ -199,14 +204,14 @@ def run(report: dict[str, Any], workers: int = WORKERS, clients: int = CLIENTS) 
         _wait_ready(url, process)
         _load(url, warmup_bodies(measured), clients)
         phases: dict[str, dict[str, Any]] = {}
-        for phase in ("distinct", "repeat"):
+        for phase, think in (("distinct", 0.0), ("repeat", 0.0), ("paced", PACED_THINK_SECONDS)):
             cpu_before = tree_cpu_seconds(process.pid)
-            load = _load(url, measured, clients)
+            load = _load(url, measured, clients, think)
             phases[phase] = summarise(load, tree_cpu_seconds(process.pid) - cpu_before)
     finally:
         process.terminate()
         process.wait(timeout=30)
-    distinct, repeat = phases["distinct"], phases["repeat"]
+    distinct, repeat, paced = phases["distinct"], phases["repeat"], phases["paced"]
     report["chat"] = {
         "clients": clients,
         "server_workers": workers,
@@ -215,6 +220,8 @@ def run(report: dict[str, Any], workers: int = WORKERS, clients: int = CLIENTS) 
         **distinct,
         "target_p95_ms": TARGET_P95_MS,
         **{f"repeat_{key}": value for key, value in repeat.items()},
+        "paced_think_seconds": PACED_THINK_SECONDS,
+        **{f"paced_{key}": value for key, value in paced.items()},
     }
 
 

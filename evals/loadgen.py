@@ -70,12 +70,19 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, dict[str, f
 
 
 async def _client(
-    host: str, port: int, queue: deque[tuple[int, bytes]], results: list[dict[str, Any]], timeout: float
+    host: str,
+    port: int,
+    queue: deque[tuple[int, bytes]],
+    results: list[dict[str, Any]],
+    timeout: float,
+    think: float = 0.0,
 ) -> None:
     reader, writer = await asyncio.open_connection(host, port)
     try:
         while queue:
             index, data = queue.popleft()
+            if think and results:
+                await asyncio.sleep(think)  # a person reading the answer before the next question
             started = time.perf_counter()
             try:
                 writer.write(data)
@@ -96,7 +103,9 @@ async def _client(
         writer.close()
 
 
-async def run_load(url: str, bodies: list[dict[str, Any]], clients: int, timeout: float = 60) -> dict[str, Any]:
+async def run_load(
+    url: str, bodies: list[dict[str, Any]], clients: int, timeout: float = 60, think: float = 0.0
+) -> dict[str, Any]:
     parts = urlsplit(url)
     host, port = parts.hostname or "127.0.0.1", parts.port or 80
     if host not in LOOPBACK:
@@ -105,7 +114,7 @@ async def run_load(url: str, bodies: list[dict[str, Any]], clients: int, timeout
     results: list[dict[str, Any]] = []
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
-    await asyncio.gather(*(_client(host, port, queue, results, timeout) for _ in range(clients)))
+    await asyncio.gather(*(_client(host, port, queue, results, timeout, think) for _ in range(clients)))
     seconds = time.perf_counter() - started
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
@@ -118,9 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bodies", type=Path, required=True, help="JSON list of request bodies")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--timeout", type=float, default=60)
+    parser.add_argument("--think", type=float, default=0.0, help="seconds each client waits between requests")
     args = parser.parse_args(argv)
     bodies = json.loads(args.bodies.read_text(encoding="utf-8"))
-    load = run_load(args.url, bodies, args.clients, args.timeout)
+    load = run_load(args.url, bodies, args.clients, args.timeout, args.think)
     try:
         import uvloop
     except ImportError:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from assistant.corpus_state import bump
 from assistant.db.documents import Provision, Version, Work
 from assistant.db.engine import Database
 from assistant.documents import find_work, relink_work
@@ -93,6 +94,7 @@ class Ingestor:
             return result
         with self.db.session() as session:
             version = self._store(session, meta, parsed, loaded, result)
+            bump(session)
             session.flush()
             result.valid_to = version.valid_to.isoformat() if version.valid_to else None
         result.message = f"Đã nạp {meta.version_label}: {result.articles} điều."
@@ -224,6 +226,8 @@ def apply_catalogue(db: Database, catalogue: Catalogue) -> int:
                     _close(old, work, min(v.valid_from for v in work.versions))
             relink_work(work)
             changed += before != (work.repealed_on, work.replaced_by, work.newer_text, work.newer_text_from)
+        if changed:
+            bump(session)
     return changed
 
 
@@ -278,6 +282,7 @@ def remove_work(db: Database, number: str) -> int:
             raise IngestError(f"Không có văn bản số {number} trong kho. Xem danh sách: congdoan docs list.")
         count = len(work.versions)
         session.delete(work)
+        bump(session)
         for other in session.scalars(select(Work).where(Work.replaced_by == number)).all():
             other.repealed_on = None
             other.replaced_by = None

@@ -84,3 +84,14 @@ class Provision(Base):
     valid_to: Mapped[date | None] = mapped_column(Date)
 
     version: Mapped[Version] = relationship(back_populates="provisions")
+
+
+class CorpusState(Base):
+    """One row: a counter bumped in the same transaction as every change to documents, so each server
+    process (and machine) can tell that its search index and caches are behind the central database."""
+
+    __tablename__ = "corpus_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    generation: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

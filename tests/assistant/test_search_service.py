@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from assistant.config import Settings
@@ -55,3 +56,44 @@ def test_sync_reports_embedding_progress(settings: Settings, tmp_path: Path) -> 
     service.sync(lambda done, total: seen.append((done, total)))
     assert seen == []  # nothing new to embed
     service.close()
+
+
+SECOND = """QUY CHẾ
+CHI TRẢ PHỤ CẤP CA ĐÊM
+Điều 1. Phụ cấp ca đêm
+Người lao động làm ca đêm được phụ cấp thêm 50.000 đồng mỗi ca.
+"""
+
+
+def test_a_running_process_picks_up_documents_ingested_by_another(settings: Settings, tmp_path: Path) -> None:
+    """The server's index follows a curator's ``congdoan ingest`` from another process: the database
+    generation moves, the files on disk are synced by whichever process gets there first, and the running
+    retriever is swapped without a restart; questions use the old one until then."""
+    from assistant.corpus_state import generation
+    from assistant.search import SearchService
+
+    upgrade(settings)
+    db = Database(settings)
+    first = tmp_path / "mau.txt"
+    first.write_text(TEXT, encoding="utf-8")
+    Ingestor(db, Catalogue([])).ingest_path(first, Overrides(number="99/2029/QH15"))
+    server = SearchService(settings, Database(settings))
+    server.sync()
+    assert server.retriever is not None and server.refresh() is False
+
+    curator_db = Database(settings)
+    second = tmp_path / "phu-cap.txt"
+    second.write_text(SECOND, encoding="utf-8")
+    Ingestor(curator_db, Catalogue([])).ingest_path(
+        second, Overrides(number="01/2029/QC-CĐCS", valid_from=date(2025, 1, 1))
+    )
+    with curator_db.session() as session:
+        assert generation(session) == server.loaded_generation + 1  # type: ignore[operator]
+    before = server.retriever
+    assert all(h.work_number != "01/2029/QC-CĐCS" for h in before.search_bm25("phụ cấp ca đêm", k=5))
+
+    assert server.refresh() is True
+    hits = server.retriever.search_bm25("phụ cấp ca đêm", k=5)
+    assert hits and hits[0].work_number == "01/2029/QC-CĐCS"
+    assert server.retriever is not before and server.refresh() is False
+    server.close()
