@@ -32,14 +32,15 @@ lint: setup
 	$(VENV)/bin/ruff check assistant ingestion bots api evals tests
 	$(VENV)/bin/mypy assistant ingestion bots api evals
 
+# One BLAS thread, as `congdoan serve` sets for its workers (see api/serve_cli.py), so search is timed as served.
 bench: setup
-	$(PY) -m evals.bench
+	OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m evals.bench
 
 llm: setup
 	$(PY) -m assistant.answering.local_model
 
 eval: setup
-	$(PY) -m evals.run
+	OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m evals.run
 
 clean:
 	rm -rf var reports .pytest_cache .mypy_cache .ruff_cache

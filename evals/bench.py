@@ -1,8 +1,9 @@
 """``make bench``: performance figures for ingestion, search, chat and the officers' case queue.
 
-Each section runs in its own temporary data directory (the search section keeps its embedding cache under
-``var/bench`` so repeated runs do not re-embed the corpus) and adds its figures to one report, printed as a
-table and written to ``reports/bench.json`` and ``reports/bench.md``.
+The ingestion and cases sections run in their own temporary data directories; search and chat use the
+evaluation corpus in ``var/eval`` (its embedding cache means only the first run embeds the corpus). Every
+section adds its figures to one report, printed as a table and written to ``reports/bench.json`` and
+``reports/bench.md``.
 """
 
 from __future__ import annotations
