@@ -1,0 +1,61 @@
+"""The extractive generator follows retrieval's article and clause, and quotes a runner-up article under
+"Xem thêm" only when retrieval scored it almost as high."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from assistant.answering.extractive import SECOND_CITATION_RATIO, ExtractiveGenerator
+from assistant.answering.passages import Passage
+
+ARTICLE_36 = (
+    "1. Người sử dụng lao động có quyền đơn phương chấm dứt hợp đồng lao động trong trường hợp sau đây:\n"
+    "a) Người lao động thường xuyên không hoàn thành công việc theo hợp đồng lao động;\n"
+    "2. Khi đơn phương chấm dứt hợp đồng lao động, người sử dụng lao động phải báo trước cho người lao động "
+    "ít nhất 45 ngày đối với hợp đồng lao động không xác định thời hạn."
+)
+ARTICLE_35 = (
+    "1. Người lao động có quyền đơn phương chấm dứt hợp đồng lao động nhưng phải báo trước cho người sử dụng "
+    "lao động ít nhất 45 ngày nếu làm việc theo hợp đồng lao động không xác định thời hạn."
+)
+ARTICLE_37 = "Người sử dụng lao động không được thực hiện quyền đơn phương chấm dứt hợp đồng lao động khi ốm đau."
+
+
+def passage(number: int, article: int, text: str, clause: str | None, score: float) -> Passage:
+    return Passage(
+        number=number, work_number="45/2019/QH14", version_label="", document_title="Bộ luật Lao động 2019",
+        article=article, clause=clause, point=None, heading=f"Điều {article}.", text=text, score=score,
+        valid_from=date(2021, 1, 1), valid_to=None, context=text,
+    )
+
+
+QUESTION = "Công ty cho người lao động nghỉ việc thì phải báo trước bao nhiêu ngày?"
+
+
+def test_the_clause_retrieval_chose_is_cited_even_when_another_shares_more_words() -> None:
+    # Clause 2 shares more of the question's words ("báo trước", "ngày"); retrieval chose clause 1.
+    chosen = ExtractiveGenerator().select(QUESTION, [passage(1, 36, ARTICLE_36, "1", 1.0)])
+    assert len(chosen) == 1 and chosen[0].unit is not None and chosen[0].unit.clause == "1"
+
+
+def test_a_close_runner_up_is_quoted_under_xem_them() -> None:
+    close = SECOND_CITATION_RATIO + 0.01
+    passages = [passage(1, 36, ARTICLE_36, "2", 1.0), passage(2, 35, ARTICLE_35, "1", close)]
+    draft = ExtractiveGenerator().generate(QUESTION, passages)
+    assert draft is not None
+    assert [(c.article, c.clause) for c in draft.citations] == [(36, 2), (35, 1)]
+    assert "Xem thêm khoản 1 Điều 35" in draft.body
+
+
+def test_a_distant_runner_up_is_left_out() -> None:
+    far = SECOND_CITATION_RATIO - 0.1
+    passages = [passage(1, 36, ARTICLE_36, "2", 1.0), passage(2, 35, ARTICLE_35, "1", far)]
+    draft = ExtractiveGenerator().generate(QUESTION, passages)
+    assert draft is not None and [c.article for c in draft.citations] == [36]
+    assert "Xem thêm" not in draft.body
+
+
+def test_retrieval_order_decides_the_first_article() -> None:
+    passages = [passage(1, 37, ARTICLE_37, None, 1.0), passage(2, 36, ARTICLE_36, "2", 0.5)]
+    chosen = ExtractiveGenerator().select(QUESTION, passages)
+    assert [s.passage.article for s in chosen] == [37]
