@@ -101,11 +101,14 @@ class SearchService:
             self._retriever = None
         return report
 
-    def _sync_index(self, progress: Progress | None, rebuild: bool) -> SyncReport:
+    def _sync_index(self, progress: Progress | None, rebuild: bool, only_if_behind: bool = False) -> SyncReport:
         """Bring the files on disk in step with the database, under the machine-wide index lock, and stamp
-        them with the generation read before the chunks (never a newer one than the data)."""
+        them with the generation read before the chunks (never a newer one than the data). With
+        ``only_if_behind``, a process that waited for the lock while another synced does nothing."""
         with index_lock(self.index.directory, exclusive=True), self.db.session() as session:
             current = generation(session)
+            if only_if_behind and read_generation(self.index.directory) == current:
+                return SyncReport(added=0, updated=0, removed=0, unchanged=0, embedded=0, seconds=0.0)
             chunks = list(provision_chunks(session))
             report = self.index.rebuild(chunks, progress) if rebuild else self.index.sync(chunks, progress)
             write_generation(self.index.directory, current)
@@ -136,7 +139,7 @@ class SearchService:
             return False
         if read_generation(self.index.directory) != current:
             with self._lock:
-                self._sync_index(progress, rebuild=False)
+                self._sync_index(progress, rebuild=False, only_if_behind=True)
         retriever, loaded = self._load()
         with self._lock:
             self._retriever, self.loaded_generation = retriever, loaded
