@@ -12,8 +12,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from assistant.answering import wording
 from assistant.answering.draft import Draft
-from assistant.answering.matching import QueryTerms, Scorer, phrase_key
+from assistant.answering.matching import HAS_NUMBER, QueryTerms, Scorer, phrase_key
 from assistant.answering.passages import Passage, Unit
 from assistant.answering.safety import looks_like_injection
 from assistant.legal import Citation
@@ -29,6 +30,14 @@ POINT_MARGIN = 0.08
 
 _LEAD_END_RE = re.compile(r"\s*(?:như sau|sau đây|gồm|bao gồm)?\s*:\s*$")
 _QUANTITY = (" bao nhieu ", " bao lau ", " may ", " toi da ", " toi thieu ", " it nhat ", " muc ", " ty le ")
+# Questions that ask for a figure ("bao lâu", "mấy năm"). "Tối thiểu", "mức" and "máy" are left out: they
+# also belong to ordinary phrases ("lương tối thiểu", "mức độ", "máy móc").
+_FIGURE = (" bao nhieu ", " bao lau ", " may ngay ", " may thang ", " may nam ", " may gio ", " may tieng ",
+           " may lan ", " may tuoi ", " may phan tram ")
+_REFERENCES = re.compile(
+    r"(?:^|\n)\s*\d+[a-z]?\.\s|\b(?:Điều|khoản|điểm|Chương|Mục|Phụ lục)\s+[\dIVXLC]+[a-z]?|\d+/\d{4}/[^\s,;.]+",
+    re.IGNORECASE,
+)
 _FIRST_PERSON = (" toi ", " em ", " minh ", " chung toi ", " chung em ")
 
 
@@ -129,6 +138,9 @@ class ExtractiveGenerator:
         citations = [self._citation(s) for s in selections]
         lead = direct_answer(selections[0], first_person)
         blocks = [lead] if lead else []
+        if asks_figure(question) and not any(states_figure(c.quote) for c in citations):
+            # The closest provisions state no figure: say so rather than let them pass for the answer.
+            blocks = [wording.NO_FIGURE]
         for number, citation in enumerate(citations):
             intro = "Xem thêm" if number else ("Căn cứ" if lead else "Theo")
             blocks.append(f"{intro} {citation.label()}:\n“{citation.quote}”")
@@ -145,6 +157,18 @@ class ExtractiveGenerator:
 
 def runner_up(best: Passage, other: Passage) -> bool:
     return best.score > 0 and other.key != best.key and other.score >= SECOND_CITATION_RATIO * best.score
+
+
+def asks_figure(question: str) -> bool:
+    return any(marker in phrase_key(question) for marker in _FIGURE)
+
+
+def states_figure(text: str) -> bool:
+    """Whether the text gives a figure ("45 ngày", "75%", a table of amounts), not counting the numbers that
+    only label or refer ("1. ", "khoản 2 Điều 61", "145/2020/NĐ-CP")."""
+    if HAS_NUMBER.search(text):
+        return True
+    return bool(re.search(r"\d", _REFERENCES.sub(" ", text)))
 
 
 def asks_quantity(question: str) -> bool:

@@ -56,7 +56,7 @@ def bigrams(tokens: Sequence[str]) -> set[tuple[str, str]]:
 
 # Text that states a quantity, preferred when the question asks for one ("bao nhiêu ngày?").
 QUANTITY_BONUS = 0.15
-_HAS_NUMBER = re.compile(
+HAS_NUMBER = re.compile(
     r"(?:\d+|\b(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười))\s*(?:ngày|tháng|năm|giờ|tuần|%|lần|tuổi|đồng)",
     re.IGNORECASE,
 )
@@ -91,7 +91,7 @@ class Scorer:
         unigram = sum(self.idf[w] for w in self.query.unigrams if w in present) / self.norm
         shared_pairs = len(self.query.pairs & bigrams(tokens))
         pair_bonus = shared_pairs / max(len(self.query.pairs), 1)
-        number_bonus = QUANTITY_BONUS if self.quantity and _HAS_NUMBER.search(text) else 0.0
+        number_bonus = QUANTITY_BONUS if self.quantity and HAS_NUMBER.search(text) else 0.0
         return unigram + 0.5 * pair_bonus + number_bonus
 
     def coverage(self, text: str) -> float:

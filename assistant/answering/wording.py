@@ -46,6 +46,12 @@ HANDOFF = (
     "khi nào, ở đâu, ai liên quan) để cán bộ nắm rõ hơn."
 )
 
+NO_FIGURE = (
+    "Tôi chưa tìm thấy con số cụ thể cho câu hỏi này trong các văn bản hiện có của hệ thống, nên không đưa ra "
+    "con số nào để tránh trả lời sai. Dưới đây là quy định liên quan nhất tôi tìm được; nếu cần con số chính xác "
+    "cho trường hợp của bạn, hãy hỏi cán bộ công đoàn."
+)
+
 SOURCES_HEADING = "Căn cứ pháp lý:"
 
 

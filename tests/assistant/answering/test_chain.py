@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
+from assistant.answering import wording
 from assistant.answering.chain import ChatRequest
 from assistant.answering.grounding import claimed_numbers, numbers_in
 from assistant.answering.llm import LLMGenerator
@@ -94,6 +95,15 @@ def test_question_the_corpus_cannot_answer_says_so(labour_code: Corpus) -> None:
     answer = ask(labour_code, "Lương của kỹ sư quantum blockchain metaverse ở Sao Hỏa là bao nhiêu?").answer
     assert answer.refused and answer.citations == []
     assert "chưa tìm thấy" in answer.answer
+
+
+def test_a_real_question_the_labour_code_has_no_figure_for_is_not_passed_off(labour_code: Corpus) -> None:
+    # The Labour Code only says unemployment insurance is compulsory; the qualifying period is in the
+    # Employment Law, which this corpus lacks. The closest provision is quoted with a plain warning.
+    answer = ask(labour_code, "Đóng bảo hiểm thất nghiệp bao lâu thì được hưởng trợ cấp thất nghiệp?").answer
+    assert not answer.refused and answer.citations
+    assert answer.answer.startswith(wording.NO_FIGURE)
+    assert_grounded(labour_code, answer)
 
 
 def test_dispute_is_triaged_and_human_request_is_handed_off(labour_code: Corpus) -> None:

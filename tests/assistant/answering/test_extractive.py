@@ -59,3 +59,21 @@ def test_retrieval_order_decides_the_first_article() -> None:
     passages = [passage(1, 37, ARTICLE_37, None, 1.0), passage(2, 36, ARTICLE_36, "2", 0.5)]
     chosen = ExtractiveGenerator().select(QUESTION, passages)
     assert [s.passage.article for s in chosen] == [37]
+
+
+def test_a_figure_question_without_a_figure_in_the_quotes_says_so() -> None:
+    from assistant.answering import wording
+
+    no_figure = ExtractiveGenerator().generate("Công đoàn cơ sở mấy năm họp đại hội một lần?", [
+        passage(1, 37, ARTICLE_37, None, 1.0)
+    ])
+    assert no_figure is not None and no_figure.body.startswith(wording.NO_FIGURE)
+    with_figure = ExtractiveGenerator().generate(QUESTION, [passage(1, 35, ARTICLE_35, "1", 1.0)])
+    assert with_figure is not None and wording.NO_FIGURE not in with_figure.body
+
+
+def test_labels_and_references_are_not_figures() -> None:
+    from assistant.answering.extractive import states_figure
+
+    assert not states_figure("1. Theo khoản 2 Điều 61 và Nghị định 145/2020/NĐ-CP.")
+    assert states_figure("Vùng I 5.310.000 25.500") and states_figure("ít nhất 45 ngày")
