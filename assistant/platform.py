@@ -69,10 +69,13 @@ class Platform:
 
     @cached_property
     def chat(self) -> ChatService:
+        from assistant.answering.cache import AnswerCache
         from assistant.answering.service import ChatService
         from assistant.conversations import ConversationStore
 
-        return ChatService(self.chain, ConversationStore(self.db))
+        # Answers are cached per generation of the loaded index, so a swapped-in index starts afresh.
+        cache = AnswerCache(lambda: getattr(self.retriever, "loaded_generation", None))
+        return ChatService(self.chain, ConversationStore(self.db), cache)
 
     def warm_up(self) -> None:
         """Load the index and build the answer chain now, so the first question is not the slow one."""

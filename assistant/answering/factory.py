@@ -30,5 +30,7 @@ def build_chain(settings: Settings, retriever: Retriever, db: Database | None = 
         llm,
         article_texts=ArticleTexts(db) if db is not None else None,
         lexicon=Lexicon.load(settings.lexicon_path),
-        newer_texts=NewerTexts(db) if db is not None else None,
+        newer_texts=NewerTexts(db, generation=lambda: getattr(retriever, "loaded_generation", None))
+        if db is not None
+        else None,
     )

@@ -24,21 +24,30 @@ NewerText = tuple[str, date]
 
 class NewerTexts:
     def __init__(
-        self, db: Database, refresh_seconds: float = REFRESH_SECONDS, clock: Callable[[], float] = time.monotonic
+        self,
+        db: Database,
+        refresh_seconds: float = REFRESH_SECONDS,
+        clock: Callable[[], float] = time.monotonic,
+        generation: Callable[[], int | None] | None = None,
     ) -> None:
         self.db = db
         self.refresh_seconds = refresh_seconds
         self.clock = clock
+        # The generation of the loaded search index: when it moves, so may these facts (cached answers rely on
+        # both changing together).
+        self.generation = generation or (lambda: None)
+        self._generation: int | None = None
         self._lock = Lock()
         self._loaded_at: float | None = None
         self._texts: dict[str, NewerText] = {}
 
     def __call__(self) -> dict[str, NewerText]:
         with self._lock:
-            now = self.clock()
-            if self._loaded_at is None or now - self._loaded_at >= self.refresh_seconds:
+            now, generation = self.clock(), self.generation()
+            stale = self._loaded_at is None or now - self._loaded_at >= self.refresh_seconds
+            if stale or generation != self._generation:
                 self._texts = self._load()
-                self._loaded_at = now
+                self._loaded_at, self._generation = now, generation
             return self._texts
 
     def _load(self) -> dict[str, NewerText]:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from assistant.answering.cache import AnswerCache
 from assistant.answering.chain import AnswerChain, ChainEvent, ChainResult, ChatRequest
 from assistant.conversations import ConversationStore, Exchange
 from assistant.legal import Answer
@@ -34,9 +35,10 @@ class ChatOutcome:
 
 
 class ChatService:
-    def __init__(self, chain: AnswerChain, store: ConversationStore) -> None:
+    def __init__(self, chain: AnswerChain, store: ConversationStore, cache: AnswerCache | None = None) -> None:
         self.chain = chain
         self.store = store
+        self.cache = cache
 
     def stream(self, chat: ChatInput) -> Iterator[ChainEvent]:
         started = time.perf_counter()
@@ -48,7 +50,7 @@ class ChatService:
             previous_messages=history.messages,
             scopes=chat.scopes,
         )
-        for event in self.chain.stream(request):
+        for event in self._answer(request):
             if event.kind != "done":
                 yield event
                 continue
@@ -66,6 +68,28 @@ class ChatService:
                 update={"conversation_id": conversation_id, "message_id": message_id}
             )
             yield ChainEvent("done", ChatOutcome(answer, result.trace))
+
+    def _answer(self, request: ChatRequest) -> Iterator[ChainEvent]:
+        """The chain's events, replayed from the cache for a first question asked before."""
+        first_turn = not request.previous_queries and not request.previous_messages
+        today = self.chain.today()
+        key = (
+            self.cache.key(request.message, request.as_of or today, today, request.scopes)
+            if self.cache is not None and first_turn
+            else None
+        )
+        if key is None or self.cache is None:
+            yield from self.chain.stream(request)
+            return
+        cached = self.cache.get(key)
+        if cached is not None:
+            yield from cached
+            return
+        events: list[ChainEvent] = []
+        for event in self.chain.stream(request):
+            events.append(event)
+            yield event
+        self.cache.put(key, events)
 
     def ask(self, chat: ChatInput) -> ChatOutcome:
         outcome: ChatOutcome | None = None
