@@ -176,6 +176,14 @@ def test_own_scope_set() -> None:
     assert not {q.id for q in scope} & {q.id for q in load_dataset("own")}
 
 
+def test_heldout_set_is_apart_from_the_development_sets() -> None:
+    heldout = load_dataset("heldout")
+    assert len(heldout) >= 80 and all(q.expects == "answer" and q.gold for q in heldout)
+    assert Counter(q.style for q in heldout)["no_diacritics"] >= len(heldout) / 3
+    questions = {q.question for name in ("own", "own_scope") for q in load_dataset(name)}
+    assert not {q.question for q in heldout} & questions
+
+
 # Where each work's text lives in the shared corpus (the Labour Code also as its 2026 consolidation).
 CORPUS_FILES = {
     "45/2019/QH14": ["blld-2019-vbhn-18-2026-vpqh.txt", "blld-2019-45-2019-qh14.txt"],
@@ -186,6 +194,7 @@ CORPUS_FILES = {
     "12/2012/QH13": ["luat-cong-doan-2012-12-2012-qh13.txt"],
     "10/2012/QH13": ["blld-2012-10-2012-qh13.txt"],
     "84/2015/QH13": ["luat-atvsld-2015-84-2015-qh13.txt"],
+    "12/2022/NĐ-CP": ["nd-12-2022-nd-cp.txt"],
 }
 ARTICLE_RE = re.compile(r"^Điều (\d+)\.", re.MULTILINE)
 
@@ -200,7 +209,7 @@ def _articles(text: str) -> dict[int, str]:
     return found
 
 
-@pytest.mark.parametrize("name", ["own", "own_scope", "levietsangg", "mrhao165"])
+@pytest.mark.parametrize("name", ["own", "own_scope", "heldout", "levietsangg", "mrhao165"])
 def test_every_gold_provision_exists_in_the_corpus(shared_dir: Path, name: str) -> None:
     raw = shared_dir / "corpus" / "raw"
     articles: dict[str, list[dict[int, str]]] = {
