@@ -22,7 +22,7 @@ WORK_TERMS = term_list(
     |thai san|om dau|huu tri|nghi huu|luong huu|tai nan|benh nghe nghiep|sa thai|duoi viec|nghi viec
     |thoi viec
     |mat viec|tro cap|lam them|tang ca|ca dem|lam dem|nghi phep|phep nam|nghi hang nam|nghi le|nghi tet
-    |thu viec|ky luat|cong ty|doanh nghiep|chu su dung|sep|giam doc|quan ly|nhan vien|cong nhan|viec lam
+    |thu viec|ky luat|cong ty|cty|doanh nghiep|chu su dung|sep|giam doc|quan ly|nhan vien|cong nhan|viec lam
     |dinh cong|tranh chap|thoa uoc|an toan|ve sinh lao dong|bao ho|quay roi|lao dong nu|mang thai|nuoi con
     |gio lam|thoi gio|nghi giua ca|phu cap|tien thuong|thuong tet|hoc nghe|tap nghe|giay phep lao dong
     |di lam|noi lam viec|nha may|xi nghiep|ca lam|nghi om|nguoi su dung|chu lao dong|doan vien

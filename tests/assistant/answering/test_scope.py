@@ -13,6 +13,7 @@ from evals.datasets import load_dataset
     [
         ("Nghỉ việc phải báo trước bao nhiêu ngày?", "in_scope"),
         ("nghi viec phai bao truoc may ngay", "in_scope"),
+        ("cty dieu minh sang bo phan khac lam tam thoi duoc khong", "in_scope"),  # "cty": công ty
         ("Ly hôn thì tài sản chung chia thế nào?", "out_of_scope"),
         ("Vay tiền bạn bè có cần làm hợp đồng công chứng không?", "out_of_scope"),
         ("Xin chào", "small_talk"),
