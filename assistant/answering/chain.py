@@ -252,7 +252,7 @@ class AnswerChain:
             label, since = newer.get(citation.work_number, ("", None))
             older = citation.valid_from is None or (since is not None and citation.valid_from < since)
             if since is not None and since <= as_of and older:
-                note = wording.newer_text_note(citation, label, since)
+                note = wording.newer_text_note(citation, label)
                 if note not in notes:
                     notes.append(note)
         return notes

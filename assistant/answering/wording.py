@@ -96,11 +96,12 @@ def sources_block(citations: Sequence[Citation]) -> str:
     return "\n".join(lines)
 
 
-def newer_text_note(citation: Citation, label: str, since: date) -> str:
+def newer_text_note(citation: Citation, label: str) -> str:
+    # No date in it: every number an answer states must come from the text it cites.
     return (
-        f"Lưu ý: {document_name(citation)} đã được sửa đổi, bổ sung. Văn bản hợp nhất {label} (áp dụng từ "
-        f"ngày {fmt_date(since)}) chưa có trong kho văn bản của hệ thống, nên đoạn trích trên có thể chưa "
-        "phản ánh các sửa đổi đó. Bạn hãy đối chiếu văn bản hợp nhất hoặc hỏi cán bộ công đoàn trước khi áp dụng."
+        f"Lưu ý: {document_name(citation)} đã được sửa đổi, bổ sung. Văn bản hợp nhất {label} đang được áp dụng "
+        "nhưng chưa có trong kho văn bản của hệ thống, nên đoạn trích trên có thể chưa phản ánh các sửa đổi đó. "
+        "Bạn hãy đối chiếu văn bản hợp nhất hoặc hỏi cán bộ công đoàn trước khi áp dụng."
     )
 
 

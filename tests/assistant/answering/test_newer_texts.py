@@ -10,12 +10,13 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.chain import ChatRequest
+from assistant.answering.grounding import claimed_numbers, numbers_in
 from assistant.answering.newer import NewerTexts
 from tests.assistant.answering.corpus import ORIGINAL_LABOUR_CODE, Corpus, build_corpus
 from tests.conftest import make_settings
 
 NOTICE = "Tôi muốn nghỉ việc thì phải báo trước bao nhiêu ngày?"
-MISSING = "Văn bản hợp nhất 18/VBHN-VPQH (áp dụng từ ngày 01/01/2026) chưa có trong kho văn bản"
+MISSING = "Văn bản hợp nhất 18/VBHN-VPQH đang được áp dụng nhưng chưa có trong kho văn bản"
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +35,9 @@ def test_answer_from_the_original_code_says_the_consolidated_text_is_missing(ori
     assert MISSING in result.answer.answer
     assert "đối chiếu văn bản hợp nhất" in result.answer.answer
     assert result.trace["newer_texts"]
+    # The note states no number of its own: every number in the answer is still in the cited text.
+    cited = "\n".join(c.quote for c in result.answer.citations)
+    assert claimed_numbers(result.answer.answer, result.answer.citations, [result.answer.as_of]) <= numbers_in(cited)
 
 
 def test_no_note_before_the_consolidated_text_applies(original_code: Corpus) -> None:
