@@ -3,15 +3,22 @@ the rating in the database; the officer button asks for consent first."""
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
+from assistant.db.cases import Case
 from assistant.db.conversations import Feedback
 from assistant.platform import Platform
 from tests.api.conftest import LiveServer
-from tests.api.test_chat import NOTICE
+from tests.api.test_chat import NOTICE, corpus_platform
 from tests.api.test_chat import module_server as module_server  # the shared live server fixture
+from tests.assistant.union_seed import seed_union
+from tests.conftest import make_settings
 
 
 def open_widget(page: Any, url: str) -> None:
@@ -62,3 +69,39 @@ def test_question_citation_and_feedback(browser: Any, module_server: LiveServer)
         "el => el === el.getRootNode().activeElement"
     )
     page.close()
+
+
+def test_the_widget_on_another_site_opens_a_case(browser: Any, tmp_path: Path) -> None:
+    """The real deployment: a union website on its own origin embeds widget.js from the platform. Chat and
+    "Gặp cán bộ công đoàn" are cross-origin calls, and the case must really be opened."""
+    settings = make_settings(tmp_path / "platform", cases={"intake_unit_code": "HN-CG-A"})
+    platform = corpus_platform(settings)
+    with platform.db.session() as session:
+        seed_union(session)
+    site = tmp_path / "site"
+    site.mkdir()
+    with LiveServer(settings, platform=platform) as live:
+        page_html = (
+            '<!doctype html><html lang="vi"><body><h1>Công đoàn cơ sở</h1>'
+            f'<script src="{live.url}/widget.js"></script></body></html>'
+        )
+        (site / "index.html").write_text(page_html, encoding="utf-8")
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+        website = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=website.serve_forever, daemon=True).start()
+        try:
+            page = browser.new_page()
+            open_widget(page, f"http://127.0.0.1:{website.server_address[1]}")
+            box = page.get_by_role("textbox", name="Câu hỏi của bạn")
+            box.fill(NOTICE)
+            box.press("Enter")
+            page.locator("details.cd-citation summary").first.wait_for(timeout=20000)
+            page.get_by_role("button", name="Gặp cán bộ công đoàn").click()
+            page.get_by_role("button", name="Đồng ý chuyển").click()
+            page.locator(".cd-assistant .cd-text").filter(has_text="Mã hồ sơ").last.wait_for(timeout=20000)
+            page.close()
+        finally:
+            website.shutdown()
+    with platform.db.session() as session:
+        case = session.scalars(select(Case)).one()
+        assert case.conversation_id is not None
