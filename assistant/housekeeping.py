@@ -50,10 +50,7 @@ class Housekeeper:
         return {"escalated": len(moved), "purged": purged}
 
     def refresh_index(self) -> bool:
-        """Pick up documents a curator ingested or removed from another process or machine."""
-        if "search" not in self.platform.__dict__:
-            return False
-        return self.platform.search.refresh()
+        return refresh_index(self.platform)
 
     def _refresh_loop(self) -> None:
         while not self._stop.wait(self.platform.settings.index_refresh_seconds):
@@ -75,6 +72,14 @@ class Housekeeper:
             except Exception:  # the database may be briefly unreachable; try again on the next tick
                 log.exception("Lỗi khi chạy tác vụ nền")
             outbox.wakeup.wait(self.poll_seconds)
+
+
+def refresh_index(platform: Platform) -> bool:
+    """Pick up documents a curator ingested or removed from another process or machine (once the index is
+    loaded: a process that never searched has nothing to refresh)."""
+    if "search" not in platform.__dict__:
+        return False
+    return platform.search.refresh()
 
 
 def start_housekeeping(platform: Platform) -> Housekeeper:

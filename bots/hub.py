@@ -155,6 +155,19 @@ class BotHub:
         await asyncio.to_thread(self.runner.close)
 
 
+async def refresh_forever(platform: Platform) -> None:
+    """For a bot process without the server's housekeeping (polling mode): answer from documents curators
+    ingest elsewhere, without a restart."""
+    from assistant.housekeeping import refresh_index
+
+    while True:
+        await asyncio.sleep(platform.settings.index_refresh_seconds)
+        try:
+            await asyncio.to_thread(refresh_index, platform)
+        except Exception as exc:  # the database may be briefly away; the next pass tries again
+            log.warning("index refresh failed: %s", exc)
+
+
 async def retry_forever(platform: Platform, every: float = RETRY_EVERY) -> None:
     """For a bot process without the server's housekeeping (polling mode)."""
     while True:

@@ -10,7 +10,14 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from bots import telegram, zalo
-from bots.hub import initialize_channel, purge_forever, register_deliverers, retry_forever, shutdown_channel
+from bots.hub import (
+    initialize_channel,
+    purge_forever,
+    refresh_forever,
+    register_deliverers,
+    retry_forever,
+    shutdown_channel,
+)
 from bots.loop import LoopThread
 from bots.runtime import BotRuntime
 from bots.zalo_api import ZaloApiError
@@ -60,6 +67,7 @@ async def run_telegram(platform: Platform, stop: asyncio.Event, runner: LoopThre
         return
     retry = asyncio.create_task(retry_forever(platform))
     purge = asyncio.create_task(purge_forever(platform))
+    refresh = asyncio.create_task(refresh_forever(platform))
     try:
         await application.start()
         assert application.updater is not None
@@ -71,6 +79,7 @@ async def run_telegram(platform: Platform, stop: asyncio.Event, runner: LoopThre
     finally:
         retry.cancel()
         purge.cancel()
+        refresh.cancel()
         if application.updater is not None and application.updater.running:
             await application.updater.stop()
         if application.running:
@@ -101,12 +110,14 @@ async def run_zalo(platform: Platform, stop: asyncio.Event, runner: LoopThread |
     runtime = build_runtime(platform, channel)
     retry = asyncio.create_task(retry_forever(platform))
     purge = asyncio.create_task(purge_forever(platform))
+    refresh = asyncio.create_task(refresh_forever(platform))
     log.info("Bot Zalo đang nhận tin nhắn (polling).")
     try:
         await poll_zalo(channel, runtime, stop)
     finally:
         retry.cancel()
         purge.cancel()
+        refresh.cancel()
         await shutdown_channel(channel)
         await asyncio.to_thread(runner.close)
 
