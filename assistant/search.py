@@ -78,7 +78,7 @@ class SearchService:
         lexicon = Lexicon.load(settings.lexicon_path)
         self.index = SearchIndex(
             settings.data_dir,
-            make_embeddings(settings.embedding.provider, settings.embedding.model),
+            make_embeddings(settings.embedding.provider, settings.embedding.model, settings.embedding.engine),
             chroma_url=settings.chroma.url,
             collection=settings.chroma.collection,
             lexicon=lexicon,

