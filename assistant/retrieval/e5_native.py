@@ -34,6 +34,6 @@ def cpu_flags(cpuinfo: Path = Path("/proc/cpuinfo")) -> frozenset[str]:
 def usable_library(cpuinfo: Path = Path("/proc/cpuinfo")) -> Path | None:
     """The VNNI engine if it was built and this CPU has every instruction set it uses."""
     path = library_path()
-    if path is None or not REQUIRED_FLAGS <= cpu_flags(cpuinfo):
+    if path is None or not cpu_flags(cpuinfo) >= REQUIRED_FLAGS:
         return None
     return path
