@@ -70,6 +70,8 @@ class Settings(BaseSettings):
     max_message_chars: int = 4000
     # How often a server process checks whether curators changed the corpus (its index is then refreshed).
     index_refresh_seconds: float = 10.0
+    # Threads answering chat questions in each server process (see api/app.py).
+    chat_threads: int = Field(default=3, ge=1, le=16)
 
     @model_validator(mode="after")
     def _derive_defaults(self) -> Settings:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from assistant.db.base import utcnow
@@ -16,6 +16,9 @@ from assistant.db.engine import Database
 from assistant.legal import Answer
 
 HISTORY_TURNS = 6
+# Plain table INSERTs (not the ORM's bulk path): the rows are complete, nothing needs the identity map.
+CONVERSATIONS = cast(Table, Conversation.__table__)
+MESSAGES = cast(Table, Message.__table__)
 
 
 @dataclass(frozen=True)
@@ -63,42 +66,59 @@ class ConversationStore:
     def save(self, conversation_id: str | None, exchange: Exchange, channel: str = "web") -> tuple[str, str]:
         """Store the question and the answer; returns (conversation id, answer message id).
 
-        Ids are made here rather than by the database, so the whole exchange is written by one flush in
-        one transaction (one round of INSERTs at commit) instead of a flush after each row."""
+        Ids are made here and the rows go in as plain INSERTs in one transaction: every answer is written
+        this way, and the ORM's unit of work (identity map, cascades) cost more CPU than the answer's own
+        Python steps under load."""
         answer = exchange.answer
         now = utcnow()
         with self.db.session() as session:
-            conversation = session.get(Conversation, conversation_id) if conversation_id else None
-            if conversation is None:
-                new = new_id()
+            exists = conversation_id and session.scalar(
+                select(Conversation.id).where(Conversation.id == conversation_id)
+            )
+            if not exists:
+                conversation_id = new_id()
                 # Web and CLI conversations have no chat id of their own; their id keeps them distinct.
-                conversation = Conversation(id=new, channel=channel, external_id=new)
-                session.add(conversation)
-            question = Message(
-                id=new_id(),
-                conversation_id=conversation.id,
-                role="user",
-                text=exchange.question,
-                as_of=answer.as_of,
-                trace={"query": exchange.trace.get("query", exchange.question)},
-                created_at=now,
+                session.execute(
+                    insert(CONVERSATIONS),
+                    [{"id": conversation_id, "channel": channel, "external_id": conversation_id}],
+                )
+            reply_id = new_id()
+            session.execute(
+                insert(MESSAGES),
+                [
+                    {
+                        "id": new_id(),
+                        "conversation_id": conversation_id,
+                        "role": "user",
+                        "text": exchange.question,
+                        "as_of": answer.as_of,
+                        "trace": {"query": exchange.trace.get("query", exchange.question)},
+                        # executemany compiles one statement for both rows: every row names every column.
+                        "citations": [],
+                        "refused": False,
+                        "escalation": {},
+                        "topic": None,
+                        "latency_ms": None,
+                        "created_at": now,
+                    },
+                    {
+                        "id": reply_id,
+                        "conversation_id": conversation_id,
+                        "role": "assistant",
+                        "text": answer.answer,
+                        "citations": [c.model_dump(mode="json") for c in answer.citations],
+                        "trace": exchange.trace,
+                        "refused": answer.refused,
+                        "escalation": answer.escalation.model_dump(mode="json"),
+                        "topic": exchange.topic,
+                        "as_of": answer.as_of,
+                        "latency_ms": exchange.latency_ms,
+                        # after the question, even on a coarse clock
+                        "created_at": now + timedelta(microseconds=1),
+                    },
+                ],
             )
-            reply = Message(
-                id=new_id(),
-                conversation_id=conversation.id,
-                role="assistant",
-                text=answer.answer,
-                citations=[c.model_dump(mode="json") for c in answer.citations],
-                trace=exchange.trace,
-                refused=answer.refused,
-                escalation=answer.escalation.model_dump(mode="json"),
-                topic=exchange.topic,
-                as_of=answer.as_of,
-                latency_ms=exchange.latency_ms,
-                created_at=now + timedelta(microseconds=1),  # after the question, even on a coarse clock
-            )
-            session.add_all((question, reply))
-            return conversation.id, reply.id
+            return str(conversation_id), reply_id
 
     def messages(self, conversation_id: str) -> list[Message]:
         with self.db.session() as session:

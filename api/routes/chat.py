@@ -63,7 +63,7 @@ def validated(body: ChatBody, settings: Settings) -> ChatInput:
 
 
 @router.post("/chat", response_model=Answer, summary="Hỏi trợ lý, nhận câu trả lời có trích dẫn")
-async def chat(body: ChatBody, request: Request, response: Response) -> Answer:
+async def chat(body: ChatBody, request: Request) -> Response:
     started = time.perf_counter()
     platform: Platform = request.app.state.platform
     chat_input = validated(body, platform.settings)
@@ -72,12 +72,17 @@ async def chat(body: ChatBody, request: Request, response: Response) -> Answer:
     except Exception as exc:
         log.exception("chat failed")
         raise HTTPException(503, detail=UNAVAILABLE) from exc
-    response.headers["Server-Timing"] = server_timing(started, outcome.trace)
-    return outcome.answer
+    # The Answer was validated when the chain built it: serialise it once instead of validating it again
+    # against response_model (which stays for the OpenAPI schema).
+    return Response(
+        outcome.answer.model_dump_json(),
+        media_type="application/json",
+        headers={"Server-Timing": server_timing(started, outcome.trace)},
+    )
 
 
 async def answer_in_pool(request: Request, platform: Platform, chat_input: ChatInput) -> ChatOutcome:
-    """Answer on the app's small chat pool (see ``api.app.CHAT_THREADS``): questions wait their turn in
+    """Answer on the app's small chat pool (``CONGDOAN_CHAT_THREADS``, see api/app.py): questions wait their turn in
     arrival order instead of all sharing the interpreter at once, which kept every answer in flight for
     the time of ten and put the long ones at the tail."""
     pool: Executor | None = getattr(request.app.state, "chat_pool", None)

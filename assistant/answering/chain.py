@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Literal
 
-from langchain_core.runnables import Runnable, RunnableLambda
+from langchain_core.runnables import Runnable, RunnableConfig
 
 from assistant.answering import wording
 from assistant.answering.draft import Draft
@@ -39,6 +39,20 @@ MIN_RELEVANCE = 0.2
 MIN_RELEVANCE_UNKNOWN = 0.6
 _DELTA_WORDS = 8
 _ARTICLE_REF_RE = re.compile(r"(?:khoản\s+(\d+)\s+)?Điều\s+(\d+)", re.IGNORECASE)
+
+
+class Step(Runnable[Any, Any]):
+    """One step of the chain as an LCEL Runnable (composes with ``|`` into a RunnableSequence).
+
+    Unlike ``RunnableLambda`` it does not inspect the function's signature and open a callback run on
+    every call: those cost about 0.75 ms of CPU per answer, for steps that take no config."""
+
+    def __init__(self, func: Callable[[Any], Any]) -> None:
+        self.func = func
+        self.name = getattr(func, "__name__", "step")
+
+    def invoke(self, input: Any, config: RunnableConfig | None = None, **kwargs: Any) -> Any:
+        return self.func(input)
 
 
 @dataclass(frozen=True)
@@ -95,11 +109,9 @@ class AnswerChain:
         self.llm = llm
         self.k = k
         self.today = today
-        self.retrieval: Runnable[ChainState, ChainState] = RunnableLambda(self._understand) | RunnableLambda(
-            self._retrieve
-        )
+        self.retrieval: Runnable[ChainState, ChainState] = Step(self._understand) | Step(self._retrieve)
         self.answering: Runnable[ChainState, ChainState] = (
-            RunnableLambda(self._generate) | RunnableLambda(self._verify) | RunnableLambda(self._triage)
+            Step(self._generate) | Step(self._verify) | Step(self._triage)
         )
 
     def stream(self, request: ChatRequest) -> Iterator[ChainEvent]:
