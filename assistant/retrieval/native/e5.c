@@ -217,18 +217,32 @@ static int cpu_has_vnni(void) {
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
+/* quantize_acts for the VNNI path, vectorised (same rounding: nearest-even, saturated to int8), and the
+ * per-pair correction / scale lanes matmul_vnni reads. */
 E5_TARGET_VNNI
-static void prep_vnni(const int8_t *RESTRICT aq, const float *RESTRICT ad, int L, int nin,
-                      int32_t *RESTRICT c, float *RESTRICT dl) {
+static void quantize_vnni(const float *RESTRICT X, int L, int nin, int8_t *RESTRICT q, float *RESTRICT d,
+                          int32_t *RESTRICT c, float *RESTRICT dl) {
     int np = nin / 64, nb = nin / QK;
     const __m512i eights = _mm512_set1_epi8(8);
     for (int t = 0; t < L; t++) {
+        for (int b = 0; b < nb; b++) {
+            const float *x = X + (size_t)t * nin + b * QK;
+            __m512 x0 = _mm512_loadu_ps(x), x1 = _mm512_loadu_ps(x + 16);
+            float amax = _mm512_reduce_max_ps(_mm512_max_ps(_mm512_abs_ps(x0), _mm512_abs_ps(x1)));
+            float dd = amax / 127.f, id = dd > 0.f ? 1.f / dd : 0.f;
+            __m512 vid = _mm512_set1_ps(id);
+            __m512i i0 = _mm512_cvtps_epi32(_mm512_mul_ps(x0, vid)), i1 = _mm512_cvtps_epi32(_mm512_mul_ps(x1, vid));
+            int8_t *qq = q + (size_t)t * nin + b * QK;
+            _mm_storeu_si128((__m128i *)qq, _mm512_cvtsepi32_epi8(i0));
+            _mm_storeu_si128((__m128i *)(qq + 16), _mm512_cvtsepi32_epi8(i1));
+            d[(size_t)t * nb + b] = dd;
+        }
         for (int p = 0; p < np; p++) {
-            __m512i av = _mm512_loadu_si512((const void *)(aq + (size_t)t * nin + p * 64));
-            __m512i s = _mm512_dpbusd_epi32(_mm512_setzero_si512(), eights, av);
-            _mm512_storeu_si512((void *)(c + ((size_t)t * np + p) * 16), _mm512_sub_epi32(_mm512_setzero_si512(), s));
-            const float *d = ad + (size_t)t * nb + 2 * p;
-            __m256 lo = _mm256_set1_ps(d[0]), hi = _mm256_set1_ps(d[1]);
+            __m512i av = _mm512_loadu_si512((const void *)(q + (size_t)t * nin + p * 64));
+            __m512i sum = _mm512_dpbusd_epi32(_mm512_setzero_si512(), eights, av);
+            _mm512_storeu_si512((void *)(c + ((size_t)t * np + p) * 16), _mm512_sub_epi32(_mm512_setzero_si512(), sum));
+            const float *dp = d + (size_t)t * nb + 2 * p;
+            __m256 lo = _mm256_set1_ps(dp[0]), hi = _mm256_set1_ps(dp[1]);
             __m512 both = _mm512_castpd_ps(_mm512_insertf64x4(
                 _mm512_castps_pd(_mm512_castps256_ps512(lo)), _mm256_castps_pd(hi), 1));
             _mm512_storeu_ps(dl + ((size_t)t * np + p) * 16, both);
@@ -237,6 +251,31 @@ static void prep_vnni(const int8_t *RESTRICT aq, const float *RESTRICT ad, int L
 }
 
 /* Full tiles of RX output rows (nout is a multiple of 64 on this path, checked at load). */
+/* One head of attention for one token, head size 32 (two zmm): scores, softmax, weighted sum of values. */
+E5_TARGET_VNNI
+static void attend32(const float *qh, const float *k, const float *v, int H, int s0, int s1, float scale,
+                     float *prob, float *out) {
+    __m512 q0 = _mm512_loadu_ps(qh), q1 = _mm512_loadu_ps(qh + 16);
+    float mx = -1e30f;
+    for (int s = s0; s < s1; s++) {
+        const float *kh = k + (size_t)s * H;
+        __m512 dot = _mm512_fmadd_ps(q1, _mm512_loadu_ps(kh + 16), _mm512_mul_ps(q0, _mm512_loadu_ps(kh)));
+        float d = _mm512_reduce_add_ps(dot) * scale;
+        prob[s - s0] = d; if (d > mx) mx = d;
+    }
+    float sum = 0.f;
+    for (int s = s0; s < s1; s++) { float e = expf(prob[s - s0] - mx); prob[s - s0] = e; sum += e; }
+    float inv = 1.f / sum;
+    __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps();
+    for (int s = s0; s < s1; s++) {
+        const float *vh = v + (size_t)s * H;
+        __m512 p = _mm512_set1_ps(prob[s - s0] * inv);
+        c0 = _mm512_fmadd_ps(p, _mm512_loadu_ps(vh), c0);
+        c1 = _mm512_fmadd_ps(p, _mm512_loadu_ps(vh + 16), c1);
+    }
+    _mm512_storeu_ps(out, c0); _mm512_storeu_ps(out + 16, c1);
+}
+
 #define RX 8
 E5_TARGET_VNNI
 static void matmul_vnni(const xmat *W, const float *bias, const int8_t *aq, const int32_t *ac,
@@ -585,8 +624,8 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         adl = (float *)malloc((size_t)T * (FF / 4) * sizeof(float));
     }
 #if defined(__x86_64__) && defined(__GNUC__)
-#define QUANT(X, NIN) do { quantize_acts((X), T, (NIN), aq, ad, as); \
-        if (m->vnni) prep_vnni(aq, ad, T, (NIN), ac, adl); } while (0)
+#define QUANT(X, NIN) do { if (m->vnni) quantize_vnni((X), T, (NIN), aq, ad, ac, adl); \
+        else quantize_acts((X), T, (NIN), aq, ad, as); } while (0)
 #define MAT(W, B, Y, NOUT, NIN) do { if (m->vnni) \
         matmul_vnni(&ly->x[X_##W], (B), aq, ac, adl, (Y), T, (NOUT), (NIN)); \
         else matmul_q4q8((ly->W), (B), aq, ad, as, (Y), T, (NOUT), (NIN)); } while (0)
@@ -620,6 +659,13 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
             for (int t = 0; t < T; t++)
                 for (int h = 0; h < NH; h++) {
                     int s0 = sstart[t], s1 = send[t];
+#if defined(__x86_64__) && defined(__GNUC__)
+                    if (m->vnni && hd == 32) {
+                        attend32(q + (size_t)t * H + h * hd, k + h * hd, v + h * hd, H, s0, s1, scale, prob,
+                                 ctx + (size_t)t * H + h * hd);
+                        continue;
+                    }
+#endif
                     const float *qh = q + (size_t)t * H + h * hd;
                     float mx = -1e30f;
                     for (int s = s0; s < s1; s++) {
