@@ -71,7 +71,7 @@ class ConversationStore:
         Python steps under load."""
         answer = exchange.answer
         now = utcnow()
-        with self.db.session() as session:
+        with self.db.writing() as session:
             exists = conversation_id and session.scalar(
                 select(Conversation.id).where(Conversation.id == conversation_id)
             )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -48,6 +49,20 @@ class Database:
         self.url = settings.database_url
         self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite has one writer at a time; threads of this process that would collide get SQLITE_BUSY and
+        # retry after sleeps of 1, 2, 5… ms (busy_timeout). Queueing them on a lock instead hands the file
+        # over as soon as it is free. Other processes still meet busy_timeout; servers need no lock.
+        self._write_lock = threading.Lock() if self.engine.dialect.name == "sqlite" else None
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        """A unit of work that writes: like ``session()``, one writer at a time in this process on SQLite."""
+        if self._write_lock is None:
+            with self.session() as session:
+                yield session
+            return
+        with self._write_lock, self.session() as session:
+            yield session
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -49,6 +49,7 @@ class Hit:
 
 
 Ranking = list[tuple[int, float]]  # (chunk row, score), best first
+MASK_CACHE_SIZE = 256
 
 
 @dataclass
@@ -88,12 +89,23 @@ class ChunkTable:
         self.valid_to = np.array([date_key(c.valid_to) for c in self.chunks], dtype=np.int64)
         self.scope = np.array([scope_key(c.scope_unit_code) for c in self.chunks], dtype=object)
         self.clause_row = {(c.provision_id, c.clause): i for i, c in enumerate(self.chunks) if c.clause}
+        self._masks: dict[SearchFilter, np.ndarray] = {}
 
     def mask(self, search_filter: SearchFilter) -> np.ndarray:
+        """Rows the filter allows (read-only). Kept per filter: nearly every question asks about today for
+        the same units, and comparing the scope strings of every chunk cost more than BM25 itself."""
+        found = self._masks.get(search_filter)
+        if found is not None:
+            return found
         day = date_key(search_filter.as_of)
         in_force = (self.valid_from <= day) & (day < self.valid_to)
         allowed = [PUBLIC_SCOPE, *search_filter.scopes]
-        return in_force & np.isin(self.scope, allowed)
+        mask = in_force & np.isin(self.scope, allowed)
+        mask.flags.writeable = False
+        if len(self._masks) >= MASK_CACHE_SIZE:
+            self._masks.clear()
+        self._masks[search_filter] = mask
+        return mask
 
 
 class HybridRetriever:
