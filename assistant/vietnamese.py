@@ -179,10 +179,16 @@ class Lexicon:
         self.entries = tuple(entries)
         # Accented examples of how questions are asked: they teach the diacritic restorer everyday words.
         self.phrases = tuple(phrases)
-        self._patterns = [
-            (tuple(f" {_folded_phrase(t)} " for t in entry.terms if _folded_phrase(t)), entry.legal)
-            for entry in self.entries
-        ]
+        # Each entry's colloquial terms as folded word sequences, looked up by the question's word n-grams
+        # (a set lookup per n-gram instead of a substring search per term: this runs twice per question).
+        self._legal = [tuple((term, _folded_phrase(term)) for term in entry.legal) for entry in self.entries]
+        self._entries_of: dict[str, list[int]] = {}
+        for index, entry in enumerate(self.entries):
+            for term in entry.terms:
+                key = _folded_phrase(term)
+                if key and index not in self._entries_of.get(key, []):
+                    self._entries_of.setdefault(key, []).append(index)
+        self._longest = max((key.count(" ") + 1 for key in self._entries_of), default=0)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -210,14 +216,16 @@ class Lexicon:
 
     def legal_terms(self, query: str) -> list[str]:
         """The legal terms whose colloquial forms occur in the query, in lexicon order, without repeats."""
-        folded = f" {_folded_phrase(query)} "
+        tokens = syllables(query)
+        folded = f" {' '.join(tokens)} "
+        matched: set[int] = set()
+        for size in range(1, self._longest + 1):
+            for start in range(len(tokens) - size + 1):
+                matched.update(self._entries_of.get(" ".join(tokens[start : start + size]), ()))
         found: list[str] = []
         seen: set[str] = set()
-        for patterns, legal in self._patterns:
-            if not any(p in folded for p in patterns):
-                continue
-            for term in legal:
-                key = _folded_phrase(term)
+        for index in sorted(matched):
+            for term, key in self._legal[index]:
                 if key not in seen and f" {key} " not in folded:
                     seen.add(key)
                     found.append(term)

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from assistant.vietnamese import syllables
 
@@ -73,23 +74,29 @@ class QueryTerms:
         return cls(frozenset(content_words(tokens)), frozenset(bigrams(tokens)))
 
 
+@lru_cache(maxsize=50_000)
+def text_terms(text: str) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """The words and word pairs of a provision text: the same clauses are scored for many questions."""
+    tokens = words(text)
+    return frozenset(tokens), frozenset(bigrams(tokens))
+
+
 class Scorer:
     """Scores texts against one question with IDF weights learnt from the candidate texts."""
 
     def __init__(self, query: QueryTerms, corpus: Sequence[str], quantity: bool = False) -> None:
         self.query = query
         self.quantity = quantity
-        docs = [set(words(text)) for text in corpus]
+        docs = [text_terms(text)[0] for text in corpus]
         n = max(len(docs), 1)
         self.idf = {w: math.log(1 + n / (1 + sum(w in d for d in docs))) for w in query.unigrams}
         self.norm = sum(self.idf.values()) or 1.0
 
     def score(self, text: str) -> float:
         """Coverage of the question's words (IDF-weighted, 0..1) plus a bonus for shared word pairs."""
-        tokens = words(text)
-        present = set(tokens)
+        present, pairs = text_terms(text)
         unigram = sum(self.idf[w] for w in self.query.unigrams if w in present) / self.norm
-        shared_pairs = len(self.query.pairs & bigrams(tokens))
+        shared_pairs = len(self.query.pairs & pairs)
         pair_bonus = shared_pairs / max(len(self.query.pairs), 1)
         number_bonus = QUANTITY_BONUS if self.quantity and HAS_NUMBER.search(text) else 0.0
         return unigram + 0.5 * pair_bonus + number_bonus
@@ -97,9 +104,8 @@ class Scorer:
     def coverage(self, text: str) -> float:
         """Half the IDF-weighted share of the question's words in ``text``, half the share of its word
         pairs: syllables alone match too easily ("hỏa" in "hòa giải")."""
-        tokens = words(text)
-        present = set(tokens)
+        present, text_pairs = text_terms(text)
         unigram = sum(self.idf[w] for w in self.query.unigrams if w in present) / self.norm
-        shared = len(self.query.pairs & bigrams(tokens))
+        shared = len(self.query.pairs & text_pairs)
         pairs = shared / len(self.query.pairs) if self.query.pairs else unigram
         return 0.5 * unigram + 0.5 * pairs

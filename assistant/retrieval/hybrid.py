@@ -90,6 +90,18 @@ class ChunkTable:
         self.scope = np.array([scope_key(c.scope_unit_code) for c in self.chunks], dtype=object)
         self.clause_row = {(c.provision_id, c.clause): i for i, c in enumerate(self.chunks) if c.clause}
         self._masks: dict[SearchFilter, np.ndarray] = {}
+        self._blocked: dict[SearchFilter, tuple[np.ndarray, int]] = {}
+
+    def dense_blocked(self, search_filter: SearchFilter) -> tuple[np.ndarray, int]:
+        """Rows the dense search must skip (filtered out, or without a vector) and how many it may use."""
+        found = self._blocked.get(search_filter)
+        if found is None:
+            allowed = self.mask(search_filter) & self.has_vector
+            found = (np.flatnonzero(~allowed), int(allowed.sum()))
+            if len(self._blocked) >= MASK_CACHE_SIZE:
+                self._blocked.clear()
+            self._blocked[search_filter] = found
+        return found
 
     def mask(self, search_filter: SearchFilter) -> np.ndarray:
         """Rows the filter allows (read-only). Kept per filter: nearly every question asks about today for
@@ -183,11 +195,12 @@ class HybridRetriever:
     def _dense_in_memory(self, vector: np.ndarray, search_filter: SearchFilter) -> Ranking:
         """Exact cosine over the allowed chunks: the same mask as BM25, so filtering happens first."""
         assert self.table.vectors is not None
-        allowed = self.table.mask(search_filter) & self.table.has_vector
-        scores = np.where(allowed, self.table.vectors @ vector, -np.inf)
-        k = min(self.fusion.candidates, int(allowed.sum()))
+        blocked, count = self.table.dense_blocked(search_filter)
+        k = min(self.fusion.candidates, count)
         if k <= 0:
             return []
+        scores = self.table.vectors @ vector
+        scores[blocked] = -np.inf
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(int(row), float(scores[row])) for row in top]

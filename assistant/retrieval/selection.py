@@ -56,15 +56,17 @@ class Reference:
 
 
 @lru_cache(maxsize=50_000)
-def _token_counts(text: str) -> Counter[str]:
+def _token_counts(text: str) -> tuple[Counter[str], int]:
     # Hits repeat across questions; tokenizing their clauses once keeps this off the latency budget.
-    return Counter(index_tokens(text))
+    counts = Counter(index_tokens(text))
+    return counts, sum(counts.values())
 
 
 def part_scores(parts: Sequence[Part], weights: dict[str, float]) -> list[float]:
     """BM25 of each part against the question, with the parts as their own little collection."""
-    counts = [_token_counts(p.text) for p in parts]
-    lengths = [sum(c.values()) for c in counts]
+    counted = [_token_counts(p.text) for p in parts]
+    counts = [c for c, _ in counted]
+    lengths = [n for _, n in counted]
     average = (sum(lengths) / len(lengths)) if lengths else 1.0
     scores = []
     for count, length in zip(counts, lengths, strict=True):
