@@ -36,9 +36,9 @@ from typing import Any
 import httpx
 
 CLIENTS = 20
-# Two processes of two chat threads each (api.app.CHAT_THREADS). One process measured within run-to-run
-# noise of two on distinct questions (p95 751-793 ms against 733-884 ms), better on repeated ones (one
-# query-embedding cache instead of two): pass --workers 1 to compare.
+# Two processes of CONGDOAN_CHAT_THREADS (3) chat threads each, as the README runs production. On two cores
+# one process measured the same within run-to-run noise (third session: 70-76 against 70-77 answers/s on
+# distinct questions): pass --workers 1 to compare.
 WORKERS = 2
 DATASETS = ("levietsangg", "mrhao165", "own", "own_scope")
 SEED = 20261128

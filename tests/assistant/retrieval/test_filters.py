@@ -63,3 +63,27 @@ def test_predicate_and_chroma_where_agree(
 def test_default_as_of_is_today() -> None:
     assert SearchFilter.build().as_of == date.today()
     assert SearchFilter.build(scopes=["", "A"]).scopes == frozenset({"A"})
+
+def test_table_mask_is_kept_per_filter_and_read_only() -> None:
+    import numpy as np
+
+    from assistant.retrieval.hybrid import ChunkTable
+
+    chunks = _variants()
+    vectors = np.zeros((len(chunks), 4), dtype=np.float32)
+    has_vector = np.array([True, True, True, True, False, True])
+    table = ChunkTable(chunks, vectors, has_vector)
+    for as_of, scopes in [(date(2026, 11, 28), ["A"]), (date(2020, 12, 31), None), (date(2026, 11, 28), ["A"])]:
+        search_filter = SearchFilter.build(as_of, scopes)
+        mask = table.mask(search_filter)
+        assert [c.id for c, ok in zip(chunks, mask, strict=True) if ok] == [
+            c.id for c in chunks if search_filter.allows(c)
+        ]
+        with pytest.raises(ValueError):
+            mask[0] = not mask[0]
+        blocked, usable = table.dense_blocked(search_filter)
+        assert usable == int((mask & has_vector).sum())
+        assert set(blocked.tolist()) == {i for i in range(len(chunks)) if not (mask[i] and has_vector[i])}
+    assert table.mask(SearchFilter.build(date(2026, 11, 28), ["A"])) is table.mask(
+        SearchFilter.build(date(2026, 11, 28), ["A"])
+    )
