@@ -36,10 +36,11 @@ from typing import Any
 import httpx
 
 CLIENTS = 20
-# Two processes of CONGDOAN_CHAT_THREADS (3) chat threads each, as the README runs production. On two cores
-# one process measured the same within run-to-run noise (third session: 70-76 against 70-77 answers/s on
-# distinct questions): pass --workers 1 to compare.
-WORKERS = 2
+# One process of CONGDOAN_CHAT_THREADS (3) chat threads: what `make run` starts on the embedded SQLite database.
+# Two processes (--workers 2) measured the same throughput (70-81 answers/s) with a longer tail (p95 347-572 ms
+# against 326-393): the kernel splits the 20 keep-alive connections unevenly between them, and their writes
+# meet SQLite's file lock.
+WORKERS = 1
 DATASETS = ("levietsangg", "mrhao165", "own", "own_scope")
 SEED = 20261128
 TARGET_P95_MS = 300
