@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
@@ -37,3 +38,13 @@ def test_chat_with_database_down_says_what_to_do(tmp_path: Path) -> None:
     response = client.post("/api/v1/chat", json={"message": "Nghỉ phép năm được bao nhiêu ngày?"})
     assert response.status_code == 503
     assert "thử lại" in response.json()["detail"]
+
+
+def test_chat_pool_size_comes_from_settings(tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    app = create_app(make_settings(tmp_path, chat_threads=5))
+    assert app.state.chat_pool._max_workers == 5
+    app.state.chat_pool.shutdown()
+    with pytest.raises(ValidationError):
+        make_settings(tmp_path, chat_threads=0)
