@@ -29,6 +29,7 @@ from api.routes import (
 )
 from assistant.config import Settings
 from assistant.db.engine import DatabaseUnavailable
+from assistant.gc_tuning import freeze_long_lived
 from assistant.housekeeping import start_housekeeping
 from assistant.platform import Platform
 from bots.hub import BotHub
@@ -47,6 +48,8 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         platform.migrate()
         await asyncio.to_thread(platform.warm_up)
+        if getattr(_app.state, "serving", False):
+            freeze_long_lived()  # see assistant/gc_tuning.py; not in tests, which build many apps in one process
         _app.state.bots = BotHub(platform)
         await _app.state.bots.start()
         housekeeper = start_housekeeping(platform)

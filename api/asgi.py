@@ -17,4 +17,6 @@ from assistant.config import Settings  # noqa: E402
 
 
 def build() -> FastAPI:
-    return create_app(Settings())
+    app = create_app(Settings())
+    app.state.serving = True
+    return app

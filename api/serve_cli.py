@@ -46,4 +46,6 @@ def register(app: typer.Typer) -> None:
             platform.migrate()
             uvicorn.run("api.asgi:build", factory=True, workers=workers, **options)  # type: ignore[arg-type]
             return
-        uvicorn.run(create_app(platform.settings, platform), **options)  # type: ignore[arg-type]
+        app = create_app(platform.settings, platform)
+        app.state.serving = True
+        uvicorn.run(app, **options)  # type: ignore[arg-type]

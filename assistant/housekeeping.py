@@ -11,6 +11,7 @@ import threading
 import time
 
 from assistant.cases import sweep
+from assistant.gc_tuning import refreeze
 from assistant.platform import Platform
 from assistant.privacy import purge_expired
 
@@ -79,7 +80,10 @@ def refresh_index(platform: Platform) -> bool:
     loaded: a process that never searched has nothing to refresh)."""
     if "search" not in platform.__dict__:
         return False
-    return platform.search.refresh()
+    swapped = platform.search.refresh()
+    if swapped:
+        refreeze()
+    return swapped
 
 
 def start_housekeeping(platform: Platform) -> Housekeeper:

@@ -7,6 +7,8 @@ Honest by construction:
   read in place), shuffled with a fixed seed, each sent exactly once in the measured phase: no question is
   answered twice, so neither the query-embedding LRU nor any answer cache can help the headline figure;
 - a warm-up phase first sends other questions (none of the measured ones) at the same concurrency;
+- the measured phase runs ``ROUNDS`` times, each on a freshly started server (so no round replays cached
+  answers); the headline is the round with the median p95, and every round's p95 is reported with it;
 - the load generator (:mod:`evals.loadgen`) is a separate, lean process, like wrk or hey, and its CPU
   time is reported so one can see what it took from the server;
 - a second phase sends the same questions again and is reported on its own (``repeat``): it shows what
@@ -45,6 +47,7 @@ DATASETS = ("levietsangg", "mrhao165", "own", "own_scope")
 SEED = 20261128
 TARGET_P95_MS = 300
 PACED_THINK_SECONDS = 1.0
+ROUNDS = 3
 # Warm-up only: none of these is among the measured questions (checked below).
 WARMUP_QUESTIONS = (
     "Tôi muốn nghỉ việc thì phải báo trước bao nhiêu ngày?",
@@ -225,16 +228,26 @@ def run(report: dict[str, Any], workers: int = WORKERS, clients: int = CLIENTS) 
     corpus_platform().close()
     measured = measured_bodies()
     phases: dict[str, dict[str, Any]] = {}
-    # A fresh server for the paced phase: otherwise it would replay answers cached in the phases before it.
-    for session in ((("distinct", 0.0), ("repeat", 0.0)), (("paced", PACED_THINK_SECONDS),)):
+    # Each session on a fresh server, so no phase replays answers cached by an earlier one. The distinct phase
+    # runs ROUNDS times: on these shared machines one run's p95 moved by ±15% from the next.
+    sessions: list[tuple[tuple[str, float], ...]] = [(("distinct", 0.0), ("repeat", 0.0))]
+    sessions += [((f"distinct_{n}", 0.0),) for n in range(2, ROUNDS + 1)]
+    sessions.append((("paced", PACED_THINK_SECONDS),))
+    for session in sessions:
         phases.update(_server_session(DEFAULT_DIR, measured, workers, clients, session))
-    distinct, repeat, paced = phases["distinct"], phases["repeat"], phases["paced"]
+    rounds = [phases["distinct"], *(phases[f"distinct_{n}"] for n in range(2, ROUNDS + 1))]
+    # The headline is the round with the median p95; every round's p95 and throughput are listed beside it.
+    distinct = sorted(rounds, key=lambda r: r["p95_ms"])[len(rounds) // 2]
+    repeat, paced = phases["repeat"], phases["paced"]
     report["chat"] = {
         "clients": clients,
         "server_workers": workers,
         "cpus": os.cpu_count(),
         "distinct_questions": len(measured),
+        "rounds": len(rounds),
         **distinct,
+        "p95_ms_each_round": [r["p95_ms"] for r in rounds],
+        "requests_per_second_each_round": [r["requests_per_second"] for r in rounds],
         "target_p95_ms": TARGET_P95_MS,
         **{f"repeat_{key}": value for key, value in repeat.items()},
         "paced_think_seconds": PACED_THINK_SECONDS,
