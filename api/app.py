@@ -36,8 +36,9 @@ from bots.hub import BotHub
 
 # Chat questions are answered on a small pool of threads per process (``CONGDOAN_CHAT_THREADS``, default 3):
 # the answer is CPU work, and the query embedding (C, without the GIL) of one question overlaps the Python
-# steps and database write of the others. Measured on two cores, 20 closed-loop clients, one process, with
-# the VNNI engine: 2 threads p95 401 ms at 70 answers/s, 3 threads 309 ms at 80/s, 4 threads 346 ms at 73/s.
+# steps and database write of the others. Measured on two cores, 20 closed-loop clients, one process: before
+# the final engine, 2 threads p95 401 ms at 70 answers/s, 3 threads 309 ms at 80/s, 4 threads 346 ms at 73/s;
+# with it (13 ms of CPU an answer) 2, 3 and 4 threads all gave p95 241-277 ms at 95-116/s.
 
 
 def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:

