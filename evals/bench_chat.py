@@ -27,7 +27,9 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -170,9 +172,11 @@ def summarise(load: dict[str, Any], server_cpu_seconds: float) -> dict[str, Any]
     return figures
 
 
-def _serve(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """The platform as operators run it: `congdoan serve` in its own process."""
+def _serve(data_dir: Path, port: int, workers: int, database: Path | None = None) -> subprocess.Popen[bytes]:
+    """The platform as operators run it: `congdoan serve` in its own process (on ``database`` when given)."""
     env = {**os.environ, "CONGDOAN_DATA_DIR": str(data_dir)}
+    if database is not None:
+        env["CONGDOAN_DATABASE_URL"] = f"sqlite:///{database}"
     command = [sys.executable, "-m", "api.cli", "serve", "--port", str(port), "--workers", str(workers)]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -207,7 +211,12 @@ def _server_session(
     """Start ``congdoan serve``, warm it up with other questions, run the phases in order, stop it."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    process = _serve(data_dir, port, workers)
+    # Each session answers on a fresh copy of the corpus database: the conversations it stores would otherwise
+    # pile up in var/eval run after run (85,000 messages once) and slow the writes of later runs.
+    scratch = Path(tempfile.mkdtemp(prefix="congdoan-bench-"))
+    database = scratch / "congdoan.db"
+    _copy_database(data_dir / "congdoan.db", database)
+    process = _serve(data_dir, port, workers, database)
     figures: dict[str, dict[str, Any]] = {}
     try:
         _wait_ready(url, process)
@@ -219,7 +228,14 @@ def _server_session(
     finally:
         process.terminate()
         process.wait(timeout=30)
+        shutil.rmtree(scratch, ignore_errors=True)
     return figures
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database, WAL included, through SQLite's own backup."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
 
 
 def run(report: dict[str, Any], workers: int = WORKERS, clients: int = CLIENTS) -> None:
