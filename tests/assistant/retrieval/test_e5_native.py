@@ -83,3 +83,14 @@ def test_vnni_engine_edge_inputs_and_threads() -> None:
     for thread in threads:
         thread.join()
     assert together == alone
+
+
+def test_a_broken_native_library_falls_back_to_the_bundled_engine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "_e5engine.so"
+    broken.write_bytes(b"not a shared library")
+    monkeypatch.setattr("assistant.retrieval.embeddings.usable_library", lambda: broken)
+    e5 = E5Embeddings()
+    assert len(e5.embed_query("nghỉ phép năm")) == 384
+    assert e5.engine_name == BUNDLED_ENGINE
