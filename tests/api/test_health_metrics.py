@@ -48,3 +48,20 @@ def test_chat_pool_size_comes_from_settings(tmp_path: Path) -> None:
     app.state.chat_pool.shutdown()
     with pytest.raises(ValidationError):
         make_settings(tmp_path, chat_threads=0)
+
+
+def test_a_serving_process_freezes_its_long_lived_objects(settings: Settings) -> None:
+    import gc
+
+    threshold = gc.get_threshold()
+    app = create_app(settings)
+    app.state.serving = True  # as `congdoan serve` marks it; tests' apps are not frozen
+    try:
+        with TestClient(app) as client:
+            assert client.get("/healthz").status_code == 200
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+    with TestClient(create_app(settings)):
+        assert gc.get_freeze_count() == 0
