@@ -13,11 +13,11 @@ from evals.datasets import load_datasets
 from evals.report import render_markdown, write_report
 from evals.retrieval_eval import evaluate_retrieval
 
-RETRIEVAL_SETS = ["levietsangg", "mrhao165", "own", "heldout", "heldout2"]
+RETRIEVAL_SETS = ["levietsangg", "mrhao165", "own", "heldout", "heldout2", "heldout3"]
 # Written blind to the system, and never used to choose a setting: the estimate for questions nobody tuned
 # on. Their answer figures are reported apart from the development sets'. heldout2 (third session) also
-# covers the Employment Law 2025 and Decree 135/2020.
-HELDOUT = ("heldout", "heldout2")
+# covers the Employment Law 2025 and Decree 135/2020; heldout3 is written in workers' slang.
+HELDOUT = ("heldout", "heldout2", "heldout3")
 console = Console(stderr=True)
 
 
