@@ -42,3 +42,33 @@ def test_request_after_a_complaint_keeps_its_category() -> None:
 def test_topic_is_named_without_a_dispute() -> None:
     assert topic_of("Lương tối thiểu vùng 1 là bao nhiêu?") == "tien_luong"
     assert topic_of("Thời tiết hôm nay?") is None
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Folded, "điều kiện", "ý kiến" and "nghiên cứu" contain "kien" and "cuu" ("kiện", "cứu").
+        "Người lao động làm việc đủ 12 tháng trong điều kiện bình thường được nghỉ hằng năm bao nhiêu ngày?",
+        "Công ty bắt tăng ca mà không hỏi ý kiến người lao động có đúng không?",
+        "Cán bộ công đoàn không chuyên trách hết hạn hợp đồng trong nhiệm kỳ thì sao?",
+        "Tôi muốn khiếu nại quyết định kỷ luật thì thủ tục thế nào?",
+        "gap can bo cong doan de hoi ve che do thai san",
+    ],
+)
+def test_questions_are_answered_not_handed_off(message: str) -> None:
+    assert not triage(message).human_only
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["Cho tôi gặp cán bộ công đoàn.", "em muon noi chuyen voi nguoi that a", "cuu em voi",
+     "Cho tôi số điện thoại công đoàn tỉnh"],
+)
+def test_plain_requests_for_a_person_are_handed_off(message: str) -> None:
+    result = triage(message)
+    assert result.human_only and result.escalation.suggested
+
+
+def test_a_request_beside_a_question_still_suggests_an_officer() -> None:
+    result = triage("gap can bo cong doan de hoi ve che do thai san")
+    assert result.escalation.suggested and not result.human_only
