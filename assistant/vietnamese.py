@@ -189,6 +189,11 @@ class Lexicon:
                 if key and index not in self._entries_of.get(key, []):
                     self._entries_of.setdefault(key, []).append(index)
         self._longest = max((key.count(" ") + 1 for key in self._entries_of), default=0)
+        self._marked_terms: dict[str, set[str]] = {}
+        for entry in self.entries:
+            for term in entry.terms:
+                marked_term = " ".join(_TOKEN_RE.findall(normalize_tone_marks(term).lower()))
+                self._marked_terms.setdefault(_folded_phrase(term), set()).add(marked_term)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -213,6 +218,26 @@ class Lexicon:
         """Every accented string of the lexicon: terms, legal terms and phrases (diacritic model input)."""
         words = [t for entry in self.entries for t in (*entry.terms, *entry.legal)]
         return [*words, *self.phrases]
+
+    def colloquial_terms(self, query: str, min_words: int = 1) -> list[str]:
+        """The lexicon's colloquial terms (folded) that occur in the query, of at least ``min_words`` words.
+
+        Where the question's words carry marks they must match the term's marks too: folded, "bị phát hiện"
+        holds "bị phạt". Words typed without marks match on the folded form alone."""
+        tokens = syllables(query)
+        marked = _TOKEN_RE.findall(normalize_tone_marks(query).lower())
+        if len(marked) != len(tokens):
+            marked = tokens
+        found = []
+        for size in range(max(min_words, 1), self._longest + 1):
+            for start in range(len(tokens) - size + 1):
+                key = " ".join(tokens[start : start + size])
+                if key not in self._entries_of:
+                    continue
+                typed = " ".join(marked[start : start + size])
+                if typed == key or typed in self._marked_terms.get(key, ()):
+                    found.append(key)
+        return found
 
     def legal_terms(self, query: str) -> list[str]:
         """The legal terms whose colloquial forms occur in the query, in lexicon order, without repeats."""

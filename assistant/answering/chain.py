@@ -140,15 +140,27 @@ class AnswerChain:
 
     def _understand(self, state: ChainState) -> ChainState:
         request = state.request
-        own = classify(request.message)
+        own = self._classify(request.message)
         cleaned = without_injection(request.message) if own.verdict == "in_scope" else request.message
         state.query = standalone_query(cleaned or request.message, request.previous_queries)
         # A message that is off-topic on its own is refused whatever came before it.
-        state.scope = own if own.refuse or state.query == cleaned else classify(state.query)
+        state.scope = own if own.refuse or state.query == cleaned else self._classify(state.query)
         state.trace.update(
             query=state.query, scope=state.scope.verdict, scope_terms=list(state.scope.matched)
         )
         return state
+
+    def _classify(self, message: str) -> ScopeDecision:
+        """The keyword verdict, where a phrase of the colloquial lexicon ("nghỉ đẻ", "bị đuổi", "chốt sổ")
+        also marks a question about work: those phrases are work words the keyword list does not hold."""
+        decision = classify(message)
+        lexicon = self.extractive.lexicon
+        if decision.verdict == "unknown" and lexicon is not None:
+            # One syllable is too ambiguous once folded ("phép", "bị phạt" in "bị phát hiện" is two).
+            terms = lexicon.colloquial_terms(message, min_words=2)
+            if terms:
+                return ScopeDecision("in_scope", tuple(terms))
+        return decision
 
     def _retrieve(self, state: ChainState) -> ChainState:
         if state.scope.refuse:

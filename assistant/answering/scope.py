@@ -47,7 +47,8 @@ OTHER_TERMS = term_list(
     |cung hoang dao
     |dich sang|dich giup|viet tho|lam tho|ke chuyen|chuyen cuoi|bi bat|tai ngoai|danh nhau|thue khoan|tap hoa
     |ranh gioi|hang xom|trom cap|phat tu|toi pham|ban nha|de thi|lop 10|phat nguoi|o to|xe may|khai sinh
-    |nhap ngu|nghia vu quan su|cong chung|quyen nuoi con|tai san chung|ho kinh doanh|ban hang online"""
+    |nhap ngu|nghia vu quan su|cong chung|quyen nuoi con|tai san chung|ho kinh doanh|ban hang online
+    |tron thue|giay phep kinh doanh|mo quan|quan ca phe|tra gop|mua hang online|lua dao"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay"): with an other-field word

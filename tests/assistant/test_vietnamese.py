@@ -173,3 +173,12 @@ def test_lexicon_from_a_curator_file(tmp_path: Path) -> None:
 def test_lexicon_rejects_a_malformed_entry() -> None:
     with pytest.raises(ValueError):
         Lexicon.from_yaml("entries:\n  - terms: 3\n    legal: [x]\n")
+
+
+def test_colloquial_terms_respect_the_marks_that_were_typed() -> None:
+    lexicon = Lexicon.from_yaml("entries:\n  - terms: [bị phạt, nghỉ đẻ]\n    legal: [xử lý kỷ luật]\n")
+    assert lexicon.colloquial_terms("bi phat 200k") == ["bi phat"]
+    assert lexicon.colloquial_terms("Tôi bị phạt 200 nghìn") == ["bi phat"]
+    assert lexicon.colloquial_terms("Làm sao để không bị phát hiện") == []
+    assert lexicon.colloquial_terms("nghỉ đẻ mấy tháng", min_words=2) == ["nghi de"]
+    assert lexicon.colloquial_terms("NGHỈ ĐẺ mấy tháng", min_words=3) == []

@@ -114,6 +114,25 @@ def test_dispute_is_triaged_and_human_request_is_handed_off(labour_code: Corpus)
     assert "Gặp cán bộ công đoàn" in person.answer
 
 
+def test_a_question_with_a_legal_condition_is_answered_not_handed_off(labour_code: Corpus) -> None:
+    # Folded, "điều kiện" holds "kiện" (to sue): it once turned this question into a hand-off.
+    answer = ask(labour_code, "Làm việc đủ 12 tháng trong điều kiện bình thường được nghỉ hằng năm bao nhiêu ngày?")
+    assert answer.answer.citations and answer.trace["generator"] == "extractive"
+    assert any(c.article == 113 for c in answer.answer.citations)
+
+
+def test_a_colloquial_phrase_of_the_lexicon_puts_a_question_in_scope(labour_code: Corpus) -> None:
+    # No keyword of the scope list, but "nghỉ đẻ" is in the lexicon: the lower relevance bar applies.
+    chain = labour_code.chain(None)
+    assert chain._classify("Nghỉ đẻ được mấy tháng?").verdict == "in_scope"
+    assert chain._classify("mo quan ca phe nho co can giay phep kinh doanh khong").refuse
+    # Folded, "bị phát hiện" holds "bị phạt"; typed with marks it does not match.
+    assert chain._classify("chỉ tôi cách trộm mà không bị phát hiện").verdict == "unknown"
+    assert chain._classify("nghi de duoc may thang").verdict == "in_scope"
+    answer = ask(labour_code, "Nghỉ đẻ được mấy tháng?").answer
+    assert not answer.refused and any(c.article == 139 for c in answer.citations)
+
+
 def test_as_of_is_reported(labour_code: Corpus) -> None:
     from datetime import date
 
