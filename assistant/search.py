@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from datetime import date
 
 from sqlalchemy import select
@@ -113,6 +113,11 @@ class SearchService:
             report = self.index.rebuild(chunks, progress) if rebuild else self.index.sync(chunks, progress)
             write_generation(self.index.directory, current)
         return report
+
+    @property
+    def vocabulary(self) -> Container[str]:
+        """Every word (folded syllable) of the indexed corpus."""
+        return self.retriever.vocabulary
 
     @property
     def retriever(self) -> HybridRetriever:

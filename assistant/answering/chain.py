@@ -188,7 +188,9 @@ class AnswerChain:
             body = wording.GREETING if state.scope.verdict == "small_talk" else wording.OUT_OF_SCOPE
             state.draft = Draft(body=body, citations=[], generator="refusal", notes=[state.scope.verdict])
             return state
-        relevance = self.extractive.relevance(state.query, state.passages)
+        known = getattr(self.retriever, "vocabulary", None)
+        about_work = state.scope.verdict == "in_scope"
+        relevance = self.extractive.relevance(state.query, state.passages, known, about_work)
         state.trace["relevance"] = round(relevance, 3)
         threshold = MIN_RELEVANCE if state.scope.verdict == "in_scope" else MIN_RELEVANCE_UNKNOWN
         if relevance < threshold:

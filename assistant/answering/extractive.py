@@ -9,12 +9,12 @@ cited text.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import dataclass
 
 from assistant.answering import wording
 from assistant.answering.draft import Draft
-from assistant.answering.matching import HAS_NUMBER, QueryTerms, Scorer, phrase_key
+from assistant.answering.matching import HAS_NUMBER, QueryTerms, Scorer, phrase_key, words
 from assistant.answering.passages import Passage, Unit
 from assistant.answering.safety import looks_like_injection
 from assistant.legal import Citation
@@ -79,13 +79,33 @@ class ExtractiveGenerator:
             chosen.append(Selection(passage, unit, passage.score))
         return chosen
 
-    def relevance(self, question: str, passages: Sequence[Passage]) -> float:
-        """How much of the question the best candidate covers (0..1), to tell "nothing relevant" apart."""
+    def relevance(
+        self,
+        question: str,
+        passages: Sequence[Passage],
+        known: Container[str] | None = None,
+        about_work: bool = False,
+    ) -> float:
+        """How much of the question the best candidate covers (0..1), to tell "nothing relevant" apart.
+
+        With ``known`` (the corpus vocabulary), shorthand no provision contains ("mn", "z", "3tr") is left
+        out: no provision could cover it, and as the rarest words it weighed the most. For a question known
+        to be ``about_work``, so are everyday words the legal texts never use ("luôn", "quê", "cơm trưa")."""
         candidates = list(passages[:MAX_CANDIDATES])
         if not candidates:
             return 0.0
-        scorer = Scorer(QueryTerms.of(question), [f"{p.heading}\n{p.source_text}" for p in candidates])
+        terms = QueryTerms.of(question)
+        if known is not None:
+            terms = terms.without_shorthand(known, everyday=about_work)
+            if not terms.unigrams:
+                return 0.0
+        scorer = Scorer(terms, [f"{p.heading}\n{p.source_text}" for p in candidates])
         return max(scorer.coverage(f"{p.document_title}\n{p.heading}\n{p.source_text}") for p in candidates)
+
+    @staticmethod
+    def vocabulary_of(text: str) -> set[str]:
+        """The words of a text as ``relevance`` compares them (folded syllables)."""
+        return set(words(text))
 
     def _unit(
         self, scorer: Scorer, point_scorer: Scorer | None, passage: Passage, units: list[Unit]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -63,6 +63,13 @@ HAS_NUMBER = re.compile(
 )
 
 
+SHORTHAND_LENGTH = 3
+# A folded Vietnamese syllable: onset, vowels, final consonant. "luon", "mieng" are; "cafe", "kpi" are not.
+VIETNAMESE_SYLLABLE = re.compile(
+    r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?"
+)
+
+
 @dataclass(frozen=True)
 class QueryTerms:
     unigrams: frozenset[str]
@@ -72,6 +79,24 @@ class QueryTerms:
     def of(cls, text: str) -> QueryTerms:
         tokens = words(text)
         return cls(frozenset(content_words(tokens)), frozenset(bigrams(tokens)))
+
+    def without_shorthand(self, known: Container[str], everyday: bool = False) -> QueryTerms:
+        """Without the words ``known`` lacks that are shorthand: teen code and abbreviations ("mn", "z",
+        "trc") or amounts ("3tr", "500k"); with ``everyday``, also Vietnamese words the legal texts never
+        use ("luôn", "miệng", "quê"). Foreign words ("blockchain") stay: they are what the corpus cannot
+        answer."""
+
+        def kept(word: str) -> bool:
+            if word in known:
+                return True
+            if len(word) <= SHORTHAND_LENGTH or any(c.isdigit() for c in word):
+                return False
+            return not (everyday and VIETNAMESE_SYLLABLE.fullmatch(word))
+
+        return QueryTerms(
+            frozenset(w for w in self.unigrams if kept(w)),
+            frozenset(p for p in self.pairs if kept(p[0]) and kept(p[1])),
+        )
 
 
 @lru_cache(maxsize=50_000)

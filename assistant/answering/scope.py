@@ -24,7 +24,7 @@ WORK_TERMS = term_list(
     |mat viec|tro cap|lam them|tang ca|ca dem|lam dem|nghi phep|phep nam|nghi hang nam|nghi le|nghi tet
     |thu viec|ky luat|cong ty|cty|doanh nghiep|chu su dung|sep|giam doc|quan ly|nhan vien|cong nhan|viec lam
     |dinh cong|tranh chap|thoa uoc|an toan|ve sinh lao dong|bao ho|quay roi|lao dong nu|mang thai|nuoi con
-    |gio lam|thoi gio|nghi giua ca|phu cap|tien thuong|thuong tet|hoc nghe|tap nghe|giay phep lao dong
+    |gio lam viec|gio lam them|thoi gio|nghi giua ca|phu cap|tien thuong|thuong tet|hoc nghe|tap nghe|giay phep lao dong
     |di lam|noi lam viec|nha may|xi nghiep|ca lam|nghi om|nguoi su dung|chu lao dong|doan vien
     |kinh phi cong doan
     |lam viec|nghi viec|xin nghi|cho nghi|buoc thoi viec|khien trach|cach chuc|boi thuong|thoi han hop dong
@@ -48,7 +48,8 @@ OTHER_TERMS = term_list(
     |dich sang|dich giup|viet tho|lam tho|ke chuyen|chuyen cuoi|bi bat|tai ngoai|danh nhau|thue khoan|tap hoa
     |ranh gioi|hang xom|trom cap|phat tu|toi pham|ban nha|de thi|lop 10|phat nguoi|o to|xe may|khai sinh
     |nhap ngu|nghia vu quan su|cong chung|quyen nuoi con|tai san chung|ho kinh doanh|ban hang online
-    |tron thue|giay phep kinh doanh|mo quan|quan ca phe|tra gop|mua hang online|lua dao"""
+    |tron thue|giay phep kinh doanh|mo quan|quan ca phe|tra gop|mua hang online|lua dao|phong tro|thue phong
+    |chu tro|csgt|canh sat giao thong|mu bao hiem|non bao hiem|ny|lam lanh"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay"): with an other-field word
@@ -59,8 +60,14 @@ WEAK_WORK_TERMS = frozenset(
     )
 )
 
-# "bảo hiểm xe", "bảo hiểm nhân thọ" contain "bảo hiểm" but are not social insurance.
-_OTHER_BEATS_WORK = {"bao hiem xe": "bao hiem", "bao hiem nhan tho": "bao hiem", "ket qua": ""}
+# "bảo hiểm xe", "bảo hiểm nhân thọ", "mũ bảo hiểm" contain "bảo hiểm" but are not social insurance.
+_OTHER_BEATS_WORK = {
+    "bao hiem xe": "bao hiem",
+    "bao hiem nhan tho": "bao hiem",
+    "mu bao hiem": "bao hiem",
+    "non bao hiem": "bao hiem",
+    "ket qua": "",
+}
 
 SMALL_TALK = term_list(
     """xin chao|chao ban|chao em|hello|hi|alo|ban la ai|ban ten gi|ban co khoe|cam on|thank|tam biet|bye

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Container, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -138,6 +138,11 @@ class HybridRetriever:
         self.lexicon = lexicon or Lexicon([])
         self.fusion = fusion or FusionConfig()
         self.restorer = restorer
+
+    @property
+    def vocabulary(self) -> Container[str]:
+        """Every word (folded syllable) of the indexed corpus."""
+        return self.lexical.idf
 
     # --- the three public searches (same signature; the eval runner compares them) ---
 

@@ -77,3 +77,30 @@ def test_labels_and_references_are_not_figures() -> None:
 
     assert not states_figure("1. Theo khoản 2 Điều 61 và Nghị định 145/2020/NĐ-CP.")
     assert states_figure("Vùng I 5.310.000 25.500") and states_figure("ít nhất 45 ngày")
+
+
+def test_words_no_provision_holds_do_not_count_against_relevance() -> None:
+    # "ko", "trc", "mn" are in no provision: without the corpus vocabulary they are the rarest words of
+    # the question, weigh the most, and sink the coverage of the right article.
+    question = "cty cho em nghỉ việc ko báo trc được ko mn, 3tr lương"
+    passages = [passage(1, 36, ARTICLE_36, "2", 1.0), passage(2, 37, ARTICLE_37, None, 0.5)]
+    known = {w for text in (ARTICLE_36, ARTICLE_37) for w in ExtractiveGenerator.vocabulary_of(text)}
+    plain = ExtractiveGenerator().relevance(question, passages)
+    aware = ExtractiveGenerator().relevance(question, passages, known)
+    assert aware > plain
+    assert ExtractiveGenerator().relevance("mn ơi z", passages, known) == 0.0
+    # Longer unknown words are what the corpus cannot answer: they still count.
+    foreign = "blockchain quantum metaverse nghỉ việc"
+    assert ExtractiveGenerator().relevance(foreign, passages, known) == ExtractiveGenerator().relevance(
+        foreign, passages
+    )
+
+
+def test_everyday_words_are_left_out_only_for_a_question_about_work() -> None:
+    question = "cty cho em nghỉ việc luôn, ko báo trước, em về quê rồi"
+    passages = [passage(1, 36, ARTICLE_36, "2", 1.0)]
+    known = ExtractiveGenerator.vocabulary_of(ARTICLE_36) | {"em", "ve", "roi"}
+    generator = ExtractiveGenerator()
+    unknown_scope = generator.relevance(question, passages, known)
+    about_work = generator.relevance(question, passages, known, about_work=True)
+    assert about_work > unknown_scope
