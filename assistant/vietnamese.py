@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -22,6 +22,8 @@ import yaml
 # Tone marks as combining characters (NFD): grave, acute, tilde, hook above, dot below.
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
+PLAIN_BELOW = 0.3
+_AFTER_NUMBER_RE = re.compile(r"\d\s*$")
 _TOKEN_RE = re.compile(r"\d\w*(?:[.,/-]\w+)*|[^\W_]+", re.UNICODE)
 
 
@@ -175,7 +177,11 @@ class Lexicon:
     The YAML file holds ``entries: [{terms: [...], legal: [...]}]`` and ``phrases: [...]``.
     """
 
-    def __init__(self, entries: Iterable[LexiconEntry], phrases: Iterable[str] = ()) -> None:
+    def __init__(
+        self, entries: Iterable[LexiconEntry], phrases: Iterable[str] = (), shorthand: Mapping[str, str] | None = None
+    ) -> None:
+        # Teen code and abbreviations as typed ("ko", "dc", "cty") → the words they stand for.
+        self.shorthand = {fold(key).strip(): nfc(value) for key, value in (shorthand or {}).items()}
         self.entries = tuple(entries)
         # Accented examples of how questions are asked: they teach the diacritic restorer everyday words.
         self.phrases = tuple(phrases)
@@ -212,12 +218,34 @@ class Lexicon:
             LexiconEntry(terms=_strings(item.get("terms", [])), legal=_strings(item.get("legal", [])))
             for item in data.get("entries", [])
         ]
-        return cls(entries, _strings(data.get("phrases", [])))
+        shorthand = data.get("shorthand") or {}
+        if not isinstance(shorthand, dict):
+            raise ValueError("lexicon shorthand must map each abbreviation to its words")
+        return cls(entries, _strings(data.get("phrases", [])), {str(k): str(v) for k, v in shorthand.items()})
 
     def texts(self) -> list[str]:
         """Every accented string of the lexicon: terms, legal terms and phrases (diacritic model input)."""
         words = [t for entry in self.entries for t in (*entry.terms, *entry.legal)]
         return [*words, *self.phrases]
+
+    def spell_out(self, query: str) -> str:
+        """The query with teen code and abbreviations written out ("cty ko tra luong" → "công ty không tra
+        luong"): e5 and the diacritic restorer only know whole words."""
+        if not self.shorthand:
+            return query
+        # Written out the way the rest was typed, so a question typed without marks still reads as one
+        # (the diacritic restorer decides on the share of marked words).
+        plain = marked_share(query) < PLAIN_BELOW
+
+        def replace(match: re.Match[str]) -> str:
+            if _AFTER_NUMBER_RE.search(query, 0, match.start()):
+                return match.group(0)
+            words = self.shorthand.get(fold(match.group(0)))
+            if words is None:
+                return match.group(0)
+            return fold(words) if plain else words
+
+        return _WORD_RE.sub(replace, query)
 
     def colloquial_terms(self, query: str, min_words: int = 1) -> list[str]:
         """The lexicon's colloquial terms (folded) that occur in the query, of at least ``min_words`` words.

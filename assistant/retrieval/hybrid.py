@@ -150,6 +150,7 @@ class HybridRetriever:
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
         search_filter = SearchFilter.build(as_of, scopes)
+        query = self.lexicon.spell_out(query)
         expanded = self.lexicon.expand(query)
         lexical = self._lexical(expanded, search_filter)
         if self.dense is None:
@@ -161,13 +162,14 @@ class HybridRetriever:
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
         search_filter = SearchFilter.build(as_of, scopes)
-        expanded = self.lexicon.expand(query)
+        expanded = self.lexicon.expand(self.lexicon.spell_out(query))
         return self._hits(self._lexical(expanded, search_filter), expanded, k)
 
     def search_dense(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
         search_filter = SearchFilter.build(as_of, scopes)
+        query = self.lexicon.spell_out(query)
         return self._hits(self._dense(self.dense_query(query), search_filter), query, k)
 
     def dense_query(self, query: str) -> str:

@@ -182,3 +182,22 @@ def test_colloquial_terms_respect_the_marks_that_were_typed() -> None:
     assert lexicon.colloquial_terms("Làm sao để không bị phát hiện") == []
     assert lexicon.colloquial_terms("nghỉ đẻ mấy tháng", min_words=2) == ["nghi de"]
     assert lexicon.colloquial_terms("NGHỈ ĐẺ mấy tháng", min_words=3) == []
+
+
+def test_shorthand_is_spelled_out_as_the_question_was_typed() -> None:
+    lexicon = Lexicon.from_yaml("entries: []\nshorthand:\n  ko: không\n  cty: công ty\n  đc: được\n  k: không\n")
+    assert lexicon.spell_out("cty no luong ko tra dc ko") == "cong ty no luong khong tra duoc khong"
+    assert lexicon.spell_out("Cty nợ lương 2 tháng ko trả") == "công ty nợ lương 2 tháng không trả"
+    assert lexicon.spell_out("lương 300 k một ngày, đúng k?") == "lương 300 k một ngày, đúng không?"
+    assert lexicon.spell_out("kokoro cty1") == "kokoro cty1"  # whole words only
+
+
+def test_packaged_shorthand_avoids_words_that_fold_together() -> None:
+    lexicon = Lexicon.load()
+    assert lexicon.spell_out("máy hỏng thì sao") == "máy hỏng thì sao"  # "hông" would fold to "hong"
+    assert "không" in lexicon.spell_out("công ty ko trả lương")
+
+
+def test_malformed_shorthand_is_rejected() -> None:
+    with pytest.raises(ValueError, match="shorthand"):
+        Lexicon.from_yaml("entries: []\nshorthand: [ko, dc]\n")
