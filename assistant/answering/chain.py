@@ -153,8 +153,8 @@ class AnswerChain:
     def _classify(self, message: str) -> ScopeDecision:
         """The keyword verdict, where a phrase of the colloquial lexicon ("nghỉ đẻ", "bị đuổi", "chốt sổ")
         also marks a question about work: those phrases are work words the keyword list does not hold."""
-        decision = classify(message)
         lexicon = self.extractive.lexicon
+        decision = classify(lexicon.spell_out(message) if lexicon is not None else message)
         if decision.verdict == "unknown" and lexicon is not None:
             # One syllable is too ambiguous once folded ("phép", "bị phạt" in "bị phát hiện" is two).
             terms = lexicon.colloquial_terms(message, min_words=2)

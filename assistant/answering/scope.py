@@ -33,7 +33,7 @@ WORK_TERMS = term_list(
     |lao dong chua thanh nien|nguoi giup viec|giup viec gia dinh|lao dong nuoc ngoai|xuat khau lao dong
     |hoa giai vien|hoi dong trong tai|tro cap thoi viec|tro cap mat viec|tuyen dung|phong van|ho so xin viec
     |nguoi lam cong|lam cong|tien cong|ot|kpi|nang luong|ha luong|tru luong|phat tien|dieu chuyen
-    |chuyen cong viec"""
+    |chuyen cong viec|xin lam|xin viec|chuyen ca|doi ca|lam theo ca|ca sang|ca toi|ca chieu|cham con om"""
 )
 
 OTHER_TERMS = term_list(

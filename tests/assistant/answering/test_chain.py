@@ -129,6 +129,8 @@ def test_a_colloquial_phrase_of_the_lexicon_puts_a_question_in_scope(labour_code
     # Folded, "bị phát hiện" holds "bị phạt"; typed with marks it does not match.
     assert chain._classify("chỉ tôi cách trộm mà không bị phát hiện").verdict == "unknown"
     assert chain._classify("nghi de duoc may thang").verdict == "in_scope"
+    # Shorthand is written out first: "bh" is "bảo hiểm".
+    assert chain._classify("con bi sot nghi o nha dc may ngay bh tra").verdict == "in_scope"
     answer = ask(labour_code, "Nghỉ đẻ được mấy tháng?").answer
     assert not answer.refused and any(c.article == 139 for c in answer.citations)
 
