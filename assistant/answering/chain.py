@@ -142,6 +142,9 @@ class AnswerChain:
         request = state.request
         own = self._classify(request.message)
         cleaned = without_injection(request.message) if own.verdict == "in_scope" else request.message
+        if self.extractive.lexicon is not None:
+            # "hđ ko thời hạn" reads as "hợp đồng không thời hạn" for search, the lexicon and the generator.
+            cleaned = self.extractive.lexicon.spell_out(cleaned)
         state.query = standalone_query(cleaned or request.message, request.previous_queries)
         # A message that is off-topic on its own is refused whatever came before it.
         state.scope = own if own.refuse or state.query == cleaned else self._classify(state.query)
