@@ -42,7 +42,7 @@ OTHER_TERMS = term_list(
     |chung khoan
     |ty gia|gia vang|xo so|nguoi yeu|tinh yeu|thu do|dien tich|may tinh bi|sua may|du lich|khach san|bai hat
     |lap trinh|python|javascript|toan hoc|phuong trinh|bitcoin|tien ao|trang diem|lam dep|giam can|the thao
-    |tro choi|game|hoc bong|thi dai hoc|visa|ho chieu|thue nha|mua nha|vay tien|ngan hang|bao hiem xe
+    |tro choi|game|hoc bong|thi dai hoc|visa|ho chieu|thue nha|mua nha|muon tien|vay no|vay von|di vay|cho vay|ngan hang|bao hiem xe
     |bao hiem nhan tho|benh vien nao|thuoc gi|chua benh|nuoi meo|nuoi cho|cay canh|phong thuy|tu vi
     |cung hoang dao
     |dich sang|dich giup|viet tho|lam tho|ke chuyen|chuyen cuoi|bi bat|tai ngoai|danh nhau|thue khoan|tap hoa
@@ -52,11 +52,12 @@ OTHER_TERMS = term_list(
     |chu tro|csgt|canh sat giao thong|mu bao hiem|non bao hiem|ny|lam lanh"""
 )
 
-# Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay"): with an other-field word
-# beside them, they do not make a question about work.
+# Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
+# phiếu của công ty"): with an other-field word beside them, they do not make a question about work.
 WEAK_WORK_TERMS = frozenset(
     term_list(
-        "hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho"
+        """hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho
+        |cong ty|cty|doanh nghiep|giam doc|hoc nghe|di lam"""
     )
 )
 
