@@ -42,7 +42,8 @@ OTHER_TERMS = term_list(
     |chung khoan
     |ty gia|gia vang|xo so|nguoi yeu|tinh yeu|thu do|dien tich|may tinh bi|sua may|du lich|khach san|bai hat
     |lap trinh|python|javascript|toan hoc|phuong trinh|bitcoin|tien ao|trang diem|lam dep|giam can|the thao
-    |tro choi|game|hoc bong|thi dai hoc|visa|ho chieu|thue nha|mua nha|muon tien|vay no|vay von|di vay|cho vay|ngan hang|bao hiem xe
+    |tro choi|game|hoc bong|thi dai hoc|visa|ho chieu|thue nha|mua nha|muon tien|vay no|vay von|di vay|cho vay
+    |ngan hang|bao hiem xe
     |bao hiem nhan tho|benh vien nao|thuoc gi|chua benh|nuoi meo|nuoi cho|cay canh|phong thuy|tu vi
     |cung hoang dao
     |dich sang|dich giup|viet tho|lam tho|ke chuyen|chuyen cuoi|bi bat|tai ngoai|danh nhau|thue khoan|tap hoa
