@@ -180,8 +180,16 @@ class Lexicon:
     def __init__(
         self, entries: Iterable[LexiconEntry], phrases: Iterable[str] = (), shorthand: Mapping[str, str] | None = None
     ) -> None:
-        # Teen code and abbreviations as typed ("ko", "dc", "cty") → the words they stand for.
-        self.shorthand = {fold(key).strip(): nfc(value) for key, value in (shorthand or {}).items()}
+        # Teen code, abbreviations and regional words ("ko", "dc", "cty", "hổng") → the words they stand for.
+        # A form written with marks matches only when typed with those marks: "hổng" is "không", "hong" may
+        # be "hỏng". A form without marks matches however it was typed ("đc" as "dc").
+        self.shorthand: dict[str, str] = {}
+        self.marked_shorthand: dict[str, str] = {}
+        for key, value in (shorthand or {}).items():
+            typed = normalize_tone_marks(key).strip().lower()
+            # "đ" alone does not count as a mark: "hđ" is typed "hd" as often.
+            target = self.marked_shorthand if fold(typed) != typed.replace("đ", "d") else self.shorthand
+            target[typed if target is self.marked_shorthand else fold(typed)] = nfc(value)
         self.entries = tuple(entries)
         # Accented examples of how questions are asked: they teach the diacritic restorer everyday words.
         self.phrases = tuple(phrases)
@@ -231,18 +239,19 @@ class Lexicon:
     def spell_out(self, query: str) -> str:
         """The query with teen code and abbreviations written out ("cty ko tra luong" → "công ty không tra
         luong"): e5 and the diacritic restorer only know whole words."""
-        if not self.shorthand:
+        if not (self.shorthand or self.marked_shorthand):
             return query
         # Written out the way the rest was typed, so a question typed without marks still reads as one
         # (the diacritic restorer decides on the share of marked words).
         plain = marked_share(query) < PLAIN_BELOW
 
         def replace(match: re.Match[str]) -> str:
-            if _AFTER_NUMBER_RE.search(query, 0, match.start()):
-                return match.group(0)
-            words = self.shorthand.get(fold(match.group(0)))
+            typed = match.group(0)
+            words = self.marked_shorthand.get(normalize_tone_marks(typed).lower())
+            if words is None and not _AFTER_NUMBER_RE.search(query, 0, match.start()):
+                words = self.shorthand.get(fold(typed))
             if words is None:
-                return match.group(0)
+                return typed
             return fold(words) if plain else words
 
         return _WORD_RE.sub(replace, query)

@@ -201,3 +201,12 @@ def test_packaged_shorthand_avoids_words_that_fold_together() -> None:
 def test_malformed_shorthand_is_rejected() -> None:
     with pytest.raises(ValueError, match="shorthand"):
         Lexicon.from_yaml("entries: []\nshorthand: [ko, dc]\n")
+
+
+def test_shorthand_written_with_marks_matches_only_those_marks() -> None:
+    lexicon = Lexicon.from_yaml("entries: []\nshorthand:\n  hổng: không\n  mần: làm\n  củ: triệu\n  hđ: hợp đồng\n")
+    assert lexicon.spell_out("Thử việc dài vậy có đúng hổng?") == "Thử việc dài vậy có đúng không?"
+    assert lexicon.spell_out("máy hỏng rồi, may hong roi") == "máy hỏng rồi, may hong roi"
+    assert lexicon.spell_out("tui mần ở xưởng, màn hình hư") == "tui làm ở xưởng, màn hình hư"
+    assert lexicon.spell_out("lương 9 củ") == "lương 9 triệu"  # marked forms apply after a number too
+    assert lexicon.spell_out("hd 2 thang") == "hop dong 2 thang"  # "đ" alone is not a mark
