@@ -247,8 +247,11 @@ class Lexicon:
 
         def replace(match: re.Match[str]) -> str:
             typed = match.group(0)
-            words = self.marked_shorthand.get(normalize_tone_marks(typed).lower())
-            if words is None and not _AFTER_NUMBER_RE.search(query, 0, match.start()):
+            lowered = normalize_tone_marks(typed).lower()
+            words = self.marked_shorthand.get(lowered)
+            # A form written without marks stands for a word typed without them: "tui" is "tôi", "tụi" is not.
+            unmarked = fold(lowered) == lowered.replace("đ", "d")
+            if words is None and unmarked and not _AFTER_NUMBER_RE.search(query, 0, match.start()):
                 words = self.shorthand.get(fold(typed))
             if words is None:
                 return typed

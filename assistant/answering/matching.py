@@ -80,6 +80,17 @@ class QueryTerms:
         tokens = words(text)
         return cls(frozenset(content_words(tokens)), frozenset(bigrams(tokens)))
 
+    def foreign(self, known: Container[str]) -> list[str]:
+        """Words ``known`` lacks that are neither shorthand nor Vietnamese ("blockchain", "kpi" is shorthand)."""
+        return sorted(
+            w
+            for w in self.unigrams
+            if w not in known
+            and len(w) > SHORTHAND_LENGTH
+            and not any(c.isdigit() for c in w)
+            and not VIETNAMESE_SYLLABLE.fullmatch(w)
+        )
+
     def without_shorthand(self, known: Container[str], everyday: bool = False) -> QueryTerms:
         """Without the words ``known`` lacks that are shorthand: teen code and abbreviations ("mn", "z",
         "trc") or amounts ("3tr", "500k"); with ``everyday``, also Vietnamese words the legal texts never

@@ -210,3 +210,6 @@ def test_shorthand_written_with_marks_matches_only_those_marks() -> None:
     assert lexicon.spell_out("tui mần ở xưởng, màn hình hư") == "tui làm ở xưởng, màn hình hư"
     assert lexicon.spell_out("lương 9 củ") == "lương 9 triệu"  # marked forms apply after a number too
     assert lexicon.spell_out("hd 2 thang") == "hop dong 2 thang"  # "đ" alone is not a mark
+    unmarked = Lexicon.from_yaml("entries: []\nshorthand:\n  tui: tôi\n  dc: được\n")
+    assert unmarked.spell_out("tui nghỉ dc không, tụi em") == "tôi nghỉ được không, tụi em"
+    assert unmarked.spell_out("đc") == "được"

@@ -104,3 +104,11 @@ def test_everyday_words_are_left_out_only_for_a_question_about_work() -> None:
     unknown_scope = generator.relevance(question, passages, known)
     about_work = generator.relevance(question, passages, known, about_work=True)
     assert about_work > unknown_scope
+
+
+def test_foreign_words_are_told_apart_from_shorthand_and_everyday_words() -> None:
+    from assistant.answering.matching import QueryTerms
+
+    known = {"luong", "cong", "ty"}
+    terms = QueryTerms.of("lương kỹ sư blockchain metaverse ở công ty, mn ơi, 3tr, luôn")
+    assert terms.foreign(known) == ["blockchain", "metaverse"]
