@@ -147,9 +147,8 @@ class AnswerChain:
         request = state.request
         own = self._classify(request.message)
         cleaned = without_injection(request.message) if own.verdict == "in_scope" else request.message
-        if self.extractive.lexicon is not None:
-            # "hđ ko thời hạn" reads as "hợp đồng không thời hạn" for search, the lexicon and the generator.
-            cleaned = self.extractive.lexicon.spell_out(cleaned)
+        # "hđ ko thời hạn" reads as "hợp đồng không thời hạn" for search, the lexicon and the generator.
+        cleaned = self._spelled_out(cleaned)
         state.query = standalone_query(cleaned or request.message, request.previous_queries)
         # A message that is off-topic on its own is refused whatever came before it.
         state.scope = own if own.refuse or state.query == cleaned else self._classify(state.query)
@@ -158,11 +157,15 @@ class AnswerChain:
         )
         return state
 
+    def _spelled_out(self, message: str) -> str:
+        lexicon = self.extractive.lexicon
+        return lexicon.spell_out(message) if lexicon is not None else message
+
     def _classify(self, message: str) -> ScopeDecision:
         """The keyword verdict, where a phrase of the colloquial lexicon ("nghỉ đẻ", "bị đuổi", "chốt sổ")
         also marks a question about work: those phrases are work words the keyword list does not hold."""
         lexicon = self.extractive.lexicon
-        decision = classify(lexicon.spell_out(message) if lexicon is not None else message)
+        decision = classify(self._spelled_out(message))
         if decision.verdict == "unknown" and lexicon is not None:
             # One syllable is too ambiguous once folded ("phép", "bị phạt" in "bị phát hiện" is two).
             terms = lexicon.colloquial_terms(message, min_words=2)
@@ -187,7 +190,7 @@ class AnswerChain:
 
     def _generate(self, state: ChainState) -> ChainState:
         started = time.perf_counter()
-        if triage(state.request.message).human_only and state.scope.verdict != "injection":
+        if triage(self._spelled_out(state.request.message)).human_only and state.scope.verdict != "injection":
             # A plain request for a person: nothing legal to answer, the member is pointed to an officer.
             state.draft = Draft(wording.HANDOFF, citations=[], generator="handoff", notes=["human_request"])
             return state
@@ -266,7 +269,9 @@ class AnswerChain:
     def _triage(self, state: ChainState) -> ChainState:
         draft = state.draft
         assert draft is not None
-        result = triage(state.request.message, state.request.previous_messages)
+        # "cty ko tra luong" is a wage dispute as much as "công ty không trả lương".
+        history = tuple(self._spelled_out(m) for m in state.request.previous_messages)
+        result = triage(self._spelled_out(state.request.message), history)
         escalation = result.escalation
         if state.scope.verdict in ("injection", "small_talk") and escalation.category != "khac":
             escalation = Escalation()

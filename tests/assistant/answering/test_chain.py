@@ -135,6 +135,12 @@ def test_a_colloquial_phrase_of_the_lexicon_puts_a_question_in_scope(labour_code
     assert not answer.refused and any(c.article == 139 for c in answer.citations)
 
 
+def test_disputes_typed_in_teen_code_are_triaged(labour_code: Corpus) -> None:
+    # "ko tra" is "không trả": without spelling it out, no sign that something happened to the writer.
+    answer = ask(labour_code, "cty ko tra luong cho e 2 thang nay").answer
+    assert answer.escalation.suggested and answer.escalation.category == "tien_luong"
+
+
 def test_as_of_is_reported(labour_code: Corpus) -> None:
     from datetime import date
 
