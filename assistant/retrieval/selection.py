@@ -22,6 +22,33 @@ POINT_MARGIN = 1.5
 K1 = 1.2
 B = 0.75
 
+# Questions that ask for a figure, and the unit the figure is in ("" when any duration will do).
+_FIGURE_UNITS = (
+    (re.compile(r"\b(?:may|bao nhieu) thang\b"), "thang"),
+    (re.compile(r"\b(?:may|bao nhieu) ngay\b"), "ngay"),
+    (re.compile(r"\b(?:may|bao nhieu) nam\b"), "nam"),
+    (re.compile(r"\b(?:may|bao nhieu) (?:gio|tieng)\b"), "gio"),
+    (re.compile(r"\b(?:may|bao nhieu) (?:phan tram|%)|\bbao nhieu ?%"), "%"),
+    (re.compile(r"\bbao lau\b"), ""),
+)
+_FIGURE_RE = {
+    # "06 tháng tuổi" is an age, not a duration.
+    unit: re.compile(rf"\b\d+(?:[.,]\d+)?\s*{re.escape(unit) if unit else '(?:ngay|thang|nam|tuan|gio)'}(?! tuoi)")
+    for _, unit in _FIGURE_UNITS
+}
+
+
+def asked_figure(query: str) -> str | None:
+    """The unit a question asks a figure in ("mấy tháng" → "thang", "bao lâu" → ""), or None."""
+    folded = fold(query)
+    return next((unit for pattern, unit in _FIGURE_UNITS if pattern.search(folded)), None)
+
+
+def states_figure(text: str, unit: str) -> bool:
+    """Whether the text gives a figure in that unit ("06 tháng"; any duration for "")."""
+    return bool(_FIGURE_RE[unit].search(fold(text)))
+
+
 _ARTICLE_REF = re.compile(r"\bdieu\s+(\d+[a-z]?)\b")
 _CLAUSE_REF = re.compile(r"\bkhoan\s+(\d+[a-z]?)\b")
 _POINT_REF = re.compile(r"\bdiem\s+([a-z])\b")

@@ -196,3 +196,10 @@ def test_stream_sends_sources_then_text_then_the_answer(labour_code: Corpus) -> 
     text = "".join(e.data for e in events if e.kind == "delta")
     assert text == events[-1].data.answer.answer
     assert events[0].data and events[0].data[0]["work_number"] == "45/2019/QH14"
+
+
+def test_a_figure_question_quotes_the_clause_that_states_the_figure(labour_code: Corpus) -> None:
+    # Khoản 5 (fathers, "06 tháng tuổi") shares more words with the expanded question than khoản 1 ("06 tháng").
+    answer = ask(labour_code, "Nghỉ đẻ được mấy tháng?").answer
+    assert (answer.citations[0].article, answer.citations[0].clause) == (139, 1)
+    assert "06 tháng" in answer.citations[0].quote

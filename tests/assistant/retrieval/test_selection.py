@@ -104,3 +104,15 @@ def test_points_only_when_one_clearly_answers() -> None:
     assert whole is not None and whole.point is None and whole.text == parts[0].text
     named = best_part(chunk, {"ngay": 0.5}, Reference.parse("điểm a"))
     assert named is not None and named.point == "a"
+
+
+def test_figure_questions_and_the_texts_that_answer_them() -> None:
+    from assistant.retrieval.selection import asked_figure, states_figure
+
+    assert asked_figure("Nghỉ đẻ được mấy tháng?") == "thang"
+    assert asked_figure("tang ca toi da bao nhieu tieng") == "gio"
+    assert asked_figure("Thử việc tối đa bao lâu?") == ""
+    assert asked_figure("Nghỉ việc có được trợ cấp không?") is None
+    assert states_figure("nghỉ thai sản trước và sau khi sinh con là 06 tháng", "thang")
+    assert not states_figure("nhận nuôi con nuôi dưới 06 tháng tuổi", "thang")  # an age, not a duration
+    assert states_figure("không quá 180 ngày", "")
