@@ -203,3 +203,9 @@ def test_a_figure_question_quotes_the_clause_that_states_the_figure(labour_code:
     answer = ask(labour_code, "Nghỉ đẻ được mấy tháng?").answer
     assert (answer.citations[0].article, answer.citations[0].clause) == (139, 1)
     assert "06 tháng" in answer.citations[0].quote
+
+
+def test_identity_papers_in_shorthand_are_understood(labour_code: Corpus) -> None:
+    # "cccd" is neither Vietnamese nor foreign: written out, it is "căn cước công dân" (khoản 1 Điều 17).
+    answer = ask(labour_code, "sep giu cccd cua em dc ko").answer
+    assert not answer.refused and (answer.citations[0].article, answer.citations[0].clause) == (17, 1)
