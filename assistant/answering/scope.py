@@ -50,7 +50,10 @@ OTHER_TERMS = term_list(
     |ranh gioi|hang xom|trom cap|phat tu|toi pham|ban nha|de thi|lop 10|phat nguoi|o to|xe may|khai sinh
     |nhap ngu|nghia vu quan su|cong chung|quyen nuoi con|tai san chung|ho kinh doanh|ban hang online
     |tron thue|giay phep kinh doanh|mo quan|quan ca phe|tra gop|mua hang online|lua dao|phong tro|thue phong
-    |chu tro|csgt|canh sat giao thong|mu bao hiem|non bao hiem|ny|lam lanh"""
+    |chu tro|csgt|canh sat giao thong|mu bao hiem|non bao hiem|ny|lam lanh|ngoai tinh|cap bo|vu khong|noi xau
+    |bia chuyen|facebook|mung bao nhieu|tien mung|mung cuoi|phong bi|thue gtgt|to khai thue|khai thue
+    |chu dau tu|can ho|chung cu|giao nha|so huu tri tue|thuong hieu|ban quyen|bao hiem vat chat|bao hiem suc khoe
+    |bao hiem o to|bao hiem nhan than|bao viet"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -68,6 +71,12 @@ _OTHER_BEATS_WORK = {
     "bao hiem nhan tho": "bao hiem",
     "mu bao hiem": "bao hiem",
     "non bao hiem": "bao hiem",
+    "bao hiem vat chat": "bao hiem",
+    "bao hiem suc khoe": "bao hiem",
+    "bao hiem o to": "bao hiem",
+    "bao hiem nhan than": "bao hiem",
+    "bao viet": "bao hiem",
+    "so huu tri tue": "huu tri",
     "ket qua": "",
 }
 
