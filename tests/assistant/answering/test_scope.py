@@ -20,6 +20,10 @@ from evals.datasets import load_dataset
         ("Mua cổ phiếu của chính công ty mình đang làm có bị cấm không?", "out_of_scope"),
         ("Công ty tài chính gọi điện đòi nợ vì em trễ hạn trả góp điện thoại", "out_of_scope"),
         ("Công ty em muốn vay vốn ngân hàng mở rộng xưởng", "out_of_scope"),
+        ("Bảo hiểm vật chất xe từ chối bồi thường vì bằng lái hết hạn", "out_of_scope"),
+        ("Công ty đối thủ nhái thương hiệu, kiện vi phạm sở hữu trí tuệ được không?", "out_of_scope"),
+        ("Đám cưới đồng nghiệp mừng bao nhiêu là vừa?", "out_of_scope"),
+        ("cty ko phat do bao ho, tu mua gang tay roi dua hoa don, vay dung ko", "in_scope"),
         # Folded, "vậy tiền" is "vay tien" (to borrow money): not another field.
         ("Công ty mới không trả tiền thâm niên. Vậy tiền thâm niên có bắt buộc không?", "in_scope"),
         ("Xin chào", "small_talk"),
