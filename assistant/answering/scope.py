@@ -33,7 +33,8 @@ WORK_TERMS = term_list(
     |lao dong chua thanh nien|nguoi giup viec|giup viec gia dinh|lao dong nuoc ngoai|xuat khau lao dong
     |hoa giai vien|hoi dong trong tai|tro cap thoi viec|tro cap mat viec|tuyen dung|phong van|ho so xin viec
     |nguoi lam cong|lam cong|tien cong|ot|kpi|nang luong|ha luong|tru luong|phat tien|dieu chuyen
-    |chuyen cong viec|xin lam|xin viec|chuyen ca|doi ca|lam theo ca|ca sang|ca toi|ca chieu|cham con om"""
+    |chuyen cong viec|xin lam|xin viec|chuyen ca|doi ca|lam theo ca|ca sang|ca toi|ca chieu|cham con om
+    |phieu luong|di tre|di lam tre|di muon"""
 )
 
 OTHER_TERMS = term_list(
@@ -53,7 +54,11 @@ OTHER_TERMS = term_list(
     |chu tro|csgt|canh sat giao thong|mu bao hiem|non bao hiem|ny|lam lanh|ngoai tinh|cap bo|vu khong|noi xau
     |bia chuyen|facebook|mung bao nhieu|tien mung|mung cuoi|phong bi|thue gtgt|to khai thue|khai thue
     |chu dau tu|can ho|chung cu|giao nha|so huu tri tue|thuong hieu|ban quyen|bao hiem vat chat|bao hiem suc khoe
-    |bao hiem o to|bao hiem nhan than|bao viet"""
+    |bao hiem o to|bao hiem nhan than|bao viet|bao hiem than vo|bao hiem du lich|bao hiem xe may|thue thu nhap ca nhan
+    |thue tncn|quyet toan thue|thue tndn|ma so thue|hoa don dien tu|xuat hoa don|co phan|chuyen nhuong|nha dau tu
+    |khach hang no|nha cung cap|hop dong mua ban|doi tac|choi hui|be hui|dong hui|mua dat|ban dat
+    |thu xin viec|ung tuyen|nganh nao|nen hoc|chung chi tieng anh|sinh nhat sep|tang qua|ru di nhau|di nhau
+    |thang may|viet giup|soan giup|viet email"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -61,7 +66,8 @@ OTHER_TERMS = term_list(
 WEAK_WORK_TERMS = frozenset(
     term_list(
         """hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho
-        |cong ty|cty|doanh nghiep|giam doc|hoc nghe|di lam"""
+        |cong ty|cty|doanh nghiep|giam doc|hoc nghe|di lam|luong|xin viec|ca dem|lam ca|cong nhan|lam cong
+        |nhan vien|nghi viec|mat viec"""
     )
 )
 
@@ -79,6 +85,14 @@ _OTHER_BEATS_WORK = {
     "so huu tri tue": "huu tri",
     "ket qua": "",
 }
+
+# Outside the corpus whatever work words come with them: other countries' labour law, the Party and the civil
+# service (Luật Cán bộ, công chức, not the Labour Code), and writing tasks the assistant does not do.
+NOT_OUR_LAW = term_list(
+    """o nhat|tai nhat|luat nhat|ben nhat|o han quoc|tai han quoc|luat han quoc|han quoc|o dai loan|tai dai loan
+    |luat dai loan|dai loan|singapore|luat my|vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup
+    |soan giup|viet email|viet cv"""
+)
 
 SMALL_TALK = term_list(
     """xin chao|chao ban|chao em|hello|hi|alo|ban la ai|ban ten gi|ban co khoe|cam on|thank|tam biet|bye
@@ -100,6 +114,9 @@ def classify(message: str) -> ScopeDecision:
     key = phrase_key(message)
     work = contains_any(key, WORK_TERMS)
     other = contains_any(key, OTHER_TERMS)
+    foreign = contains_any(key, NOT_OUR_LAW)
+    if foreign:
+        return ScopeDecision("out_of_scope", tuple(foreign))
     for other_term, work_term in _OTHER_BEATS_WORK.items():
         if other_term in other and work_term in work:
             work.remove(work_term)

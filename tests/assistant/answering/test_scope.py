@@ -24,6 +24,14 @@ from evals.datasets import load_dataset
         ("Công ty đối thủ nhái thương hiệu, kiện vi phạm sở hữu trí tuệ được không?", "out_of_scope"),
         ("Đám cưới đồng nghiệp mừng bao nhiêu là vừa?", "out_of_scope"),
         ("cty ko phat do bao ho, tu mua gang tay roi dua hoa don, vay dung ko", "in_scope"),
+        # Other countries' labour law, the Party and the civil service are not in the corpus.
+        ("Luật Hàn Quốc cho nghỉ phép năm mấy ngày?", "out_of_scope"),
+        ("Đảng viên sinh con thứ ba bị kỷ luật không?", "out_of_scope"),
+        # "lương", "xin việc", "nghỉ việc" beside another field's words are not about work either.
+        ("Lương tháng 25 triệu thì phải nộp thuế thu nhập cá nhân bao nhiêu?", "out_of_scope"),
+        ("cho dong nghiep choi hui, gio no nghi viec be hui roi", "out_of_scope"),
+        ("lanh luong ma ko co phieu luong, ko biet bi tru khoan gi", "in_scope"),  # "có phiếu" ≠ "cổ phiếu"
+        ("lam phuc vu quan nhau 3 thang ma chu chi noi mieng", "unknown"),  # a job at a bar: not another field
         # Folded, "vậy tiền" is "vay tien" (to borrow money): not another field.
         ("Công ty mới không trả tiền thâm niên. Vậy tiền thâm niên có bắt buộc không?", "in_scope"),
         ("Xin chào", "small_talk"),
