@@ -188,8 +188,10 @@ class Lexicon:
         for key, value in (shorthand or {}).items():
             typed = normalize_tone_marks(key).strip().lower()
             # "đ" alone does not count as a mark: "hđ" is typed "hd" as often.
-            target = self.marked_shorthand if fold(typed) != typed.replace("đ", "d") else self.shorthand
-            target[typed if target is self.marked_shorthand else fold(typed)] = nfc(value)
+            if fold(typed) != typed.replace("đ", "d"):
+                self.marked_shorthand[typed] = nfc(value)
+            else:
+                self.shorthand[fold(typed)] = nfc(value)
         self.entries = tuple(entries)
         # Accented examples of how questions are asked: they teach the diacritic restorer everyday words.
         self.phrases = tuple(phrases)

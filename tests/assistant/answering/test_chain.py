@@ -209,3 +209,10 @@ def test_identity_papers_in_shorthand_are_understood(labour_code: Corpus) -> Non
     # "cccd" is neither Vietnamese nor foreign: written out, it is "căn cước công dân" (khoản 1 Điều 17).
     answer = ask(labour_code, "sep giu cccd cua em dc ko").answer
     assert not answer.refused and (answer.citations[0].article, answer.citations[0].clause) == (17, 1)
+
+
+def test_the_standalone_query_has_shorthand_written_out(labour_code: Corpus) -> None:
+    # The relevance gate, the lexicon and the generator read "hợp đồng không", not "hđ ko".
+    result = labour_code.chain(None).run(ChatRequest("hđ ko thời hạn muốn nghỉ thì báo trc mấy ngày"))
+    assert result.query.startswith("hợp đồng không thời hạn muốn nghỉ thì báo trước")
+    assert any(c.article == 35 for c in result.answer.citations)
