@@ -247,7 +247,7 @@ class HybridRetriever:
         )[:k]
         weights = self._weights(query)
         return [
-            self._hit(self.table.chunks[self._named_clause(row, reference)], score, weights, reference)
+            self._hit(self.table.chunks[self._named_clause(row, reference)], score, weights, reference, unit)
             for row, score in ordered
         ]
 
@@ -295,8 +295,10 @@ class HybridRetriever:
     def _weights(self, query: str) -> dict[str, float]:
         return {t: self.lexical.idf.get(t, 0.0) for t in set(self.lexical.query_tokens(query))}
 
-    def _hit(self, chunk: Chunk, score: float, weights: dict[str, float], reference: Reference) -> Hit:
-        part = best_part(chunk, weights, reference)
+    def _hit(
+        self, chunk: Chunk, score: float, weights: dict[str, float], reference: Reference, figure: str | None
+    ) -> Hit:
+        part = best_part(chunk, weights, reference, figure)
         return Hit(
             work_number=chunk.work_number,
             version_label=chunk.version_label,

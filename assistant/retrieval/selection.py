@@ -130,9 +130,21 @@ def best_point(
     return best
 
 
-def best_part(chunk: Chunk, weights: dict[str, float], reference: Reference | None = None) -> Part | None:
+def _stating(clauses: Sequence[Part], weights: dict[str, float], figure: str) -> Part | None:
+    """The best-matching clause that states a figure in the unit asked ("06 tháng" for "mấy tháng").
+
+    Measured on the whole-article chunks of the development and slang sets' answers: gold clause 242 → 247
+    of 278 and 190 → 195 of 233 ("Nghỉ thai sản được mấy tháng?" now quotes khoản 1, "06 tháng")."""
+    stating = [p for p in clauses if states_figure(p.text, figure)]
+    return _best(stating, weights)[0] or (stating[0] if stating else None)
+
+
+def best_part(
+    chunk: Chunk, weights: dict[str, float], reference: Reference | None = None, figure: str | None = None
+) -> Part | None:
     """For a clause chunk: the clause itself or one of its points. For a whole-article chunk: its best
-    clause (or point). None when the article has no clauses."""
+    clause (or point), or, for a question asking a ``figure`` (the unit of ``asked_figure``), the best of
+    the clauses that state one when the best clause does not. None when the article has no clauses."""
     reference = reference or Reference()
     about_this = reference.article is None or reference.names_article(chunk.article_label)
     named_point = reference.point if about_this else None
@@ -148,4 +160,6 @@ def best_part(chunk: Chunk, weights: dict[str, float], reference: Reference | No
     chosen = next((p for p in clauses if p.clause == named), None) if named else None
     if chosen is None:
         chosen = _best(clauses, weights)[0] or clauses[0]
+        if figure is not None and not states_figure(chosen.text, figure):
+            chosen = _stating(clauses, weights, figure) or chosen
     return best_point(chosen.clause, chunk.parts, weights, named_point) or chosen

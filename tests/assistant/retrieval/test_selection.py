@@ -116,3 +116,31 @@ def test_figure_questions_and_the_texts_that_answer_them() -> None:
     assert states_figure("nghỉ thai sản trước và sau khi sinh con là 06 tháng", "thang")
     assert not states_figure("nhận nuôi con nuôi dưới 06 tháng tuổi", "thang")  # an age, not a duration
     assert states_figure("không quá 180 ngày", "")
+
+
+ART_52 = _article(
+    [
+        {
+            "number": "1",
+            "text": "1. Thời gian nghỉ việc hưởng chế độ thai sản khi sảy thai được tính như sau: tối đa 10 "
+            "ngày nếu thai dưới 05 tuần tuổi; tối đa 20 ngày nếu thai từ 05 tuần tuổi đến dưới 13 tuần tuổi.",
+        },
+        {
+            "number": "2",
+            "text": "2. Trường hợp lao động nữ mang thai bị sảy thai, phá thai thì lao động nữ và người chồng "
+            "được hưởng chế độ thai sản khi sảy thai theo quy định của Luật này.",
+        },
+    ]
+)
+
+
+def test_a_figure_question_quotes_the_clause_that_states_the_figure() -> None:
+    # "sảy thai", "hưởng chế độ" weigh more in clause 2, but only clause 1 says how many days.
+    weights = {"say_thai": 2.0, "huong": 1.0, "che_do": 1.0, "lao_dong_nu": 2.0, "ngay": 0.2}
+    plain = best_part(ART_52, weights)
+    assert plain is not None and plain.clause == "2"
+    asked = best_part(ART_52, weights, figure="ngay")
+    assert asked is not None and asked.clause == "1"
+    # Asked in a unit no clause states, the best clause stays.
+    other = best_part(ART_52, weights, figure="thang")
+    assert other is not None and other.clause == "2"
