@@ -71,16 +71,10 @@ WEAK_WORK_TERMS = frozenset(
     )
 )
 
-# "bảo hiểm xe", "bảo hiểm nhân thọ", "mũ bảo hiểm" contain "bảo hiểm" but are not social insurance.
+# "bảo hiểm xe", "bảo hiểm du lịch", "mũ bảo hiểm" contain "bảo hiểm" but are not social insurance: every
+# other-field phrase with "bảo hiểm" in it beats that work word.
 _OTHER_BEATS_WORK = {
-    "bao hiem xe": "bao hiem",
-    "bao hiem nhan tho": "bao hiem",
-    "mu bao hiem": "bao hiem",
-    "non bao hiem": "bao hiem",
-    "bao hiem vat chat": "bao hiem",
-    "bao hiem suc khoe": "bao hiem",
-    "bao hiem o to": "bao hiem",
-    "bao hiem nhan than": "bao hiem",
+    **{term: "bao hiem" for term in OTHER_TERMS if "bao hiem" in term},
     "bao viet": "bao hiem",
     "so huu tri tue": "huu tri",
     "ket qua": "",

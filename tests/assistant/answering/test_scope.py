@@ -21,6 +21,10 @@ from evals.datasets import load_dataset
         ("Công ty tài chính gọi điện đòi nợ vì em trễ hạn trả góp điện thoại", "out_of_scope"),
         ("Công ty em muốn vay vốn ngân hàng mở rộng xưởng", "out_of_scope"),
         ("Bảo hiểm vật chất xe từ chối bồi thường vì bằng lái hết hạn", "out_of_scope"),
+        # Any private insurance named beats the work word "bảo hiểm".
+        ("Xe bị quẹt, bảo hiểm thân vỏ có đền không?", "out_of_scope"),
+        ("Mất hành lý ở sân bay, bảo hiểm du lịch có trả?", "out_of_scope"),
+        ("cty ko dong bao hiem cho em 3 thang", "in_scope"),
         ("Công ty đối thủ nhái thương hiệu, kiện vi phạm sở hữu trí tuệ được không?", "out_of_scope"),
         ("Đám cưới đồng nghiệp mừng bao nhiêu là vừa?", "out_of_scope"),
         ("cty ko phat do bao ho, tu mua gang tay roi dua hoa don, vay dung ko", "in_scope"),
