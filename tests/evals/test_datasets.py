@@ -176,7 +176,7 @@ def test_own_scope_set() -> None:
     assert not {q.id for q in scope} & {q.id for q in load_dataset("own")}
 
 
-HELDOUT_SETS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+HELDOUT_SETS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
 
 
 @pytest.mark.parametrize("name", HELDOUT_SETS)
@@ -186,7 +186,9 @@ def test_heldout_sets_are_apart_from_the_development_sets(name: str) -> None:
     assert all(q.gold for q in heldout if q.expects == "answer")
     assert all(q.expects == "refuse" and not q.gold for q in heldout if q.expects != "answer")
     assert Counter(q.style for q in heldout)["no_diacritics"] >= len(heldout) / 3
-    others = ("own", "own_scope", "slangdev", "slangdev2", "slangdev3", "scopedev", *(set(HELDOUT_SETS) - {name}))
+    others = (
+        "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "scopedev", *(set(HELDOUT_SETS) - {name})
+    )
     questions = {q.question for other in others for q in load_dataset(other)}
     assert not {q.question for q in heldout} & questions
 
@@ -218,7 +220,9 @@ def _articles(text: str) -> dict[int, str]:
     return found
 
 
-TUNING_SETS = ("own", "own_scope", "slangdev", "slangdev2", "slangdev3", "scopedev", "levietsangg", "mrhao165")
+TUNING_SETS = (
+    "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "scopedev", "levietsangg", "mrhao165"
+)
 
 
 @pytest.mark.parametrize("name", [*TUNING_SETS, *HELDOUT_SETS])
