@@ -34,21 +34,27 @@ WORK_TERMS = term_list(
     |hoa giai vien|hoi dong trong tai|tro cap thoi viec|tro cap mat viec|tuyen dung|phong van|ho so xin viec
     |nguoi lam cong|lam cong|tien cong|ot|kpi|nang luong|ha luong|tru luong|phat tien|dieu chuyen
     |chuyen cong viec|xin lam|xin viec|chuyen ca|doi ca|lam theo ca|ca sang|ca toi|ca chieu|cham con om
-    |phieu luong|di tre|di lam tre|di muon"""
+    |phieu luong|di tre|di lam tre|di muon|giup viec nha|lam giup viec|di giup viec|osin|oshin|ve huu|nghi huu som
+    |to truong|quan doc|truong ca"""
 )
 
 OTHER_TERMS = term_list(
-    """ly hon|ket hon|thua ke|di chuc|dat dai|so do|nha dat|giao thong|vuot den|bang lai|giay phep lai xe
-    |hinh su|ma tuy|thoi tiet|du bao|bong da|ket qua|nau|mon an|cong thuc|phim|lich chieu|co phieu
+    """ly hon|ket hon|thua ke|di chuc|dat dai|so do dat|lam so do|cap so do|so hong|nha dat|giao thong|vuot den
+    |bang lai|giay phep lai xe
+    |hinh su|ma tuy|thoi tiet|du bao thoi tiet|bong da|ket qua|cach nau|nau mon|mon an|cong thuc|phim
+    |lich chieu|co phieu
     |chung khoan
     |ty gia|gia vang|xo so|nguoi yeu|tinh yeu|thu do|dien tich|may tinh bi|sua may|du lich|khach san|bai hat
     |lap trinh|python|javascript|toan hoc|phuong trinh|bitcoin|tien ao|trang diem|lam dep|giam can|the thao
     |tro choi|game|hoc bong|thi dai hoc|visa|ho chieu|thue nha|mua nha|muon tien|vay no|vay von|di vay|cho vay
-    |ngan hang|bao hiem xe
-    |bao hiem nhan tho|benh vien nao|thuoc gi|chua benh|nuoi meo|nuoi cho|cay canh|phong thuy|tu vi
+    |ngan hang|bao hiem xe|lai vay|lai suat|cho muon|coin|usdt|btc|gui tiet kiem|dang ky kinh doanh|ban online
+    |bao hiem nhan tho|benh vien nao|thuoc gi|cach chua|chua benh gi|bai thuoc|nuoi meo|nuoi cho|cay canh
+    |phong thuy|tu vi
     |cung hoang dao
-    |dich sang|dich giup|viet tho|lam tho|ke chuyen|chuyen cuoi|bi bat|tai ngoai|danh nhau|thue khoan|tap hoa
-    |ranh gioi|hang xom|trom cap|phat tu|toi pham|ban nha|de thi|lop 10|phat nguoi|o to|xe may|khai sinh
+    |dich sang|dich giup|viet tho|ke chuyen|chuyen cuoi|bi bat giam|bi cong an bat|bi tam giam|tai ngoai|danh nhau
+    |thue khoan|tap hoa
+    |ranh gioi|hang xom|trom cap|phat tu|toi pham|ban nha|de thi|lop 10|phat nguoi|xe o to|lai o to|mua o to
+    |ban o to|xe may|khai sinh
     |nhap ngu|nghia vu quan su|cong chung|quyen nuoi con|tai san chung|ho kinh doanh|ban hang online
     |tron thue|giay phep kinh doanh|mo quan|quan ca phe|tra gop|mua hang online|lua dao|phong tro|thue phong
     |chu tro|csgt|canh sat giao thong|mu bao hiem|non bao hiem|ny|lam lanh|ngoai tinh|cap bo|vu khong|noi xau
@@ -58,7 +64,8 @@ OTHER_TERMS = term_list(
     |thue tncn|quyet toan thue|thue tndn|ma so thue|hoa don dien tu|xuat hoa don|co phan|chuyen nhuong|nha dau tu
     |khach hang no|nha cung cap|hop dong mua ban|doi tac|choi hui|be hui|dong hui|mua dat|ban dat
     |thu xin viec|ung tuyen|nganh nao|nen hoc|chung chi tieng anh|sinh nhat sep|tang qua|ru di nhau|di nhau
-    |thang may|viet giup|soan giup|viet email"""
+    |thang may|viet giup|soan giup|viet email|pha hoai hanh phuc|hanh phuc gia dinh|bat dong san|nghe nay co on
+    |dang ky chi nhanh|mo chi nhanh|ke hoach dau tu"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -67,7 +74,7 @@ WEAK_WORK_TERMS = frozenset(
     term_list(
         """hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho
         |cong ty|cty|doanh nghiep|giam doc|hoc nghe|di lam|luong|xin viec|ca dem|lam ca|cong nhan|lam cong
-        |nhan vien|nghi viec|mat viec"""
+        |nhan vien|nghi viec|mat viec|to truong"""
     )
 )
 
@@ -80,13 +87,30 @@ _OTHER_BEATS_WORK = {
     "ket qua": "",
 }
 
-# Outside the corpus whatever work words come with them: other countries' labour law, the Party and the civil
+# Military service is another field, but what it does to a job is the Labour Code's (tạm hoãn hợp đồng):
+# with a job word beside it, it no longer counts against the question.
+_JOB_WORDS = ("hop dong", "cong ty", "cty", "di lam", "nghi viec", "cong nhan", "nhan vien", "sep", "lam viec")
+_WORK_BEATS_OTHER = {"nhap ngu": _JOB_WORDS, "nghia vu quan su": _JOB_WORDS, "xuat ngu": _JOB_WORDS}
+
+# Outside the corpus whatever work words come with them: other countries' labour law (their law, or work done
+# there: "cử đi học bên Nhật", "chủ mới người Đài Loan" are still Vietnamese labour law), the Party and the civil
 # service (Luật Cán bộ, công chức, not the Labour Code), and writing tasks the assistant does not do.
-NOT_OUR_LAW = term_list(
-    """o nhat|tai nhat|luat nhat|ben nhat|o han quoc|tai han quoc|luat han quoc|han quoc|o dai loan|tai dai loan
-    |luat dai loan|dai loan|singapore|luat my|vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup
-    |soan giup|viet email|viet cv"""
+_COUNTRIES = ("nhat", "nhat ban", "han quoc", "dai loan", "singapore", "malaysia", "trung quoc")
+# Place names at home begin with these ("làm ở Mỹ Đình", "Đức Hòa"): only "luật Mỹ" and the like count.
+_LAW_ONLY = ("my", "duc", "uc", "phap")
+_WORKING = ("lam", "lam viec", "di lam", "dang lam", "xuat khau lao dong", "xkld", "lam thue")
+_FOREIGN = tuple(
+    [f"{law} {country}" for law in ("luat", "phap luat", "luat lao dong") for country in (*_COUNTRIES, *_LAW_ONLY)]
+    + [f"{work} {where} {country}" for work in _WORKING for where in ("o", "tai", "ben", "sang", "qua")
+       for country in _COUNTRIES]
 )
+NOT_OUR_LAW = [
+    *_FOREIGN,
+    *term_list("vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"),
+]
+
+_COUNTRY_WORDS = (*_COUNTRIES, *_LAW_ONLY)
+_NOT_OUR_LAW_OTHER = tuple(t for t in NOT_OUR_LAW if t not in _FOREIGN)
 
 SMALL_TALK = term_list(
     """xin chao|chao ban|chao em|hello|hi|alo|ban la ai|ban ten gi|ban co khoe|cam on|thank|tam biet|bye
@@ -108,12 +132,15 @@ def classify(message: str) -> ScopeDecision:
     key = phrase_key(message)
     work = contains_any(key, WORK_TERMS)
     other = contains_any(key, OTHER_TERMS)
-    foreign = contains_any(key, NOT_OUR_LAW)
+    foreign = contains_any(key, NOT_OUR_LAW) if any(f" {c} " in key for c in _COUNTRY_WORDS) else contains_any(
+        key, _NOT_OUR_LAW_OTHER
+    )
     if foreign:
         return ScopeDecision("out_of_scope", tuple(foreign))
     for other_term, work_term in _OTHER_BEATS_WORK.items():
         if other_term in other and work_term in work:
             work.remove(work_term)
+    other = [t for t in other if not any(w in work for w in _WORK_BEATS_OTHER.get(t, ()))]
     if work and not (other and all(term in WEAK_WORK_TERMS for term in work)):
         return ScopeDecision("in_scope", tuple(work))
     if looks_like_injection(message):
