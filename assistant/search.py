@@ -22,7 +22,6 @@ from assistant.retrieval.embeddings import make_embeddings
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.index import SearchIndex, SyncReport
 from assistant.retrieval.index_lock import index_lock, read_generation, write_generation
-from assistant.retrieval.query_adapter import load_adapter
 from assistant.vietnamese import Lexicon
 
 log = logging.getLogger(__name__)
@@ -77,14 +76,12 @@ class SearchService:
         self.settings = settings
         self.db = db
         lexicon = Lexicon.load(settings.lexicon_path)
-        embedding = make_embeddings(settings.embedding.provider, settings.embedding.model, settings.embedding.engine)
         self.index = SearchIndex(
             settings.data_dir,
-            embedding,
+            make_embeddings(settings.embedding.provider, settings.embedding.model, settings.embedding.engine),
             chroma_url=settings.chroma.url,
             collection=settings.chroma.collection,
             lexicon=lexicon,
-            adapter=load_adapter(settings.embedding.query_adapter, embedding.model_id),
         )
         self._retriever: HybridRetriever | None = None
         self._lock = threading.Lock()

@@ -26,8 +26,7 @@ from tests.assistant.union_seed import reach_for
 from tests.bots.conftest import BotServer, bot_settings, copy_template
 from tests.bots.fake_zalo import LIMIT, FakeZalo
 
-# Its answer fits one Zalo message (2,000 characters): the counts below are of messages.
-NOTICE = "Tôi làm hợp đồng không xác định thời hạn, muốn nghỉ việc thì phải báo trước mấy ngày?"
+NOTICE = "Nghỉ việc thì phải báo trước bao nhiêu ngày?"
 WAGES = "Công ty nợ lương tôi 3 tháng không trả, tôi phải làm gì?"
 
 
