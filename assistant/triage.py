@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.answering.matching import contains_any, phrase_key, term_list
+from assistant.answering.matching import clause_key, contains_any, term_list
 from assistant.legal import Escalation, EscalationCategory
 
 # Order matters: the first category whose words occur wins.
@@ -128,7 +128,7 @@ def _category(key: str) -> tuple[EscalationCategory | None, list[str]]:
 def triage(message: str, history: tuple[str, ...] = ()) -> TriageResult:
     """Flag a dispute (with its category) or a request for a person; ``history`` holds earlier user
     messages, so "tôi muốn gặp cán bộ" after a wage complaint keeps the wage category."""
-    key = phrase_key(message)
+    key = clause_key(message)
     category, found = _category(key)
     human = contains_any(key, HUMAN_REQUEST)
     harmed = bool(contains_any(key, HARM_SIGNS)) and bool(contains_any(key, SELF_SIGNS))
@@ -141,7 +141,7 @@ def triage(message: str, history: tuple[str, ...] = ()) -> TriageResult:
             Escalation(suggested=True, category=category, reason=REASONS[category]), tuple(found)
         )
     if human:
-        earlier, _ = _category(phrase_key(" ".join(history))) if history else (None, [])
+        earlier, _ = _category(clause_key("\n".join(history))) if history else (None, [])
         chosen: EscalationCategory = earlier or "khac"
         escalation = Escalation(suggested=True, category=chosen, reason=REASONS["khac"])
         return TriageResult(escalation, tuple(human), human_only=only_asks_for_person(key, human))
@@ -154,11 +154,11 @@ def only_asks_for_person(key: str, found: list[str]) -> bool:
     with the escalation suggested beside the answer."""
     if not any(term in PERSON_REQUEST for term in found):
         return False
-    rest = [word for word in key.split() if word not in _REQUEST_FILLER]
+    rest = [word for word in key.split() if word not in _REQUEST_FILLER and word != "|"]
     return not rest
 
 
 def topic_of(message: str) -> EscalationCategory | None:
     """The subject a question is about, dispute or not (for the officers' dashboard)."""
-    category, _ = _category(phrase_key(message))
+    category, _ = _category(clause_key(message))
     return category

@@ -43,6 +43,16 @@ def phrase_key(text: str) -> str:
     return f" {' '.join(syllables(text))} "
 
 
+_CLAUSE_BREAK = re.compile(r"[,.;:!?()\[\]\n\"“”…]+")
+
+
+def clause_key(text: str) -> str:
+    """Like ``phrase_key``, with " | " where punctuation separates two parts of the message, so a phrase is
+    never matched across it: "ở Mỹ Đình, công ty" is not "đình công", "vậy, tiền" is not "vay tiền"."""
+    parts = (" ".join(syllables(part)) for part in _CLAUSE_BREAK.split(text))
+    return f" {' | '.join(p for p in parts if p)} "
+
+
 def contains_any(key: str, phrases: Iterable[str]) -> list[str]:
     return [p for p in phrases if f" {p} " in key]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from assistant.answering.matching import contains_any, phrase_key, term_list
+from assistant.answering.matching import clause_key, contains_any, term_list
 from assistant.answering.safety import looks_like_injection
 
 Verdict = Literal["in_scope", "out_of_scope", "small_talk", "injection", "unknown"]
@@ -129,7 +129,7 @@ class ScopeDecision:
 
 
 def classify(message: str) -> ScopeDecision:
-    key = phrase_key(message)
+    key = clause_key(message)
     work = contains_any(key, WORK_TERMS)
     other = contains_any(key, OTHER_TERMS)
     foreign = contains_any(key, NOT_OUR_LAW) if any(f" {c} " in key for c in _COUNTRY_WORDS) else contains_any(

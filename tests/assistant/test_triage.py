@@ -72,3 +72,11 @@ def test_plain_requests_for_a_person_are_handed_off(message: str) -> None:
 def test_a_request_beside_a_question_still_suggests_an_officer() -> None:
     result = triage("gap can bo cong doan de hoi ve che do thai san")
     assert result.escalation.suggested and not result.human_only
+
+
+def test_phrases_are_not_matched_across_punctuation() -> None:
+    # "Mỹ Đình, công ty" folds to "my dinh cong ty": a strike ("đình công") only within one part of the message.
+    assert topic_of("Em làm ở Mỹ Đình, công ty nợ lương 2 tháng") == "tien_luong"
+    assert not triage("Em làm ở Mỹ Đình, công ty cho nghỉ phép năm bao nhiêu ngày?").matched
+    result = triage("Cho tôi gặp cán bộ công đoàn, được không?")
+    assert result.human_only and result.escalation.suggested
