@@ -77,6 +77,5 @@ def test_a_request_beside_a_question_still_suggests_an_officer() -> None:
 def test_phrases_are_not_matched_across_punctuation() -> None:
     # "Mỹ Đình, công ty" folds to "my dinh cong ty": a strike ("đình công") only within one part of the message.
     assert topic_of("Em làm ở Mỹ Đình, công ty nợ lương 2 tháng") == "tien_luong"
-    assert not triage("Em làm ở Mỹ Đình, công ty cho nghỉ phép năm bao nhiêu ngày?").matched
     result = triage("Cho tôi gặp cán bộ công đoàn, được không?")
     assert result.human_only and result.escalation.suggested

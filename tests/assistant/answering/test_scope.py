@@ -80,3 +80,12 @@ def test_follow_up_is_joined_to_the_previous_question() -> None:
     previous = ["Nghỉ việc phải báo trước bao nhiêu ngày?"]
     assert standalone_query("còn hợp đồng dưới 12 tháng thì sao?", previous).startswith(previous[0])
     assert standalone_query("Giá vàng hôm nay?", previous) == "Giá vàng hôm nay?"
+
+
+def test_keywords_are_not_matched_across_punctuation() -> None:
+    from assistant.answering.matching import clause_key, phrase_key
+
+    assert " dinh cong " in phrase_key("Mỹ Đình, công ty") and " dinh cong " not in clause_key("Mỹ Đình, công ty")
+    assert "dinh cong" not in classify("em lam o My Dinh, cty no luong").matched
+    # "vậy. Tiền" is not "vay tiền" (borrowing money, another field).
+    assert classify("Cty ko tra tien tham nien. Vay, tien tham nien co bat buoc ko").verdict == "in_scope"
