@@ -87,10 +87,30 @@ _OTHER_BEATS_WORK = {
     "ket qua": "",
 }
 
+# Jobs people name when they describe their work (as phrases where one word alone collides once folded:
+# "liệt kê toàn bộ" holds "kê toàn"). Weak on their own ("tài xế vượt đèn đỏ bị phạt"), but
+# they turn a workplace that is another field's word into a workplace: "lễ tân khách sạn", "tài xế xe ô tô
+# cho công ty", "kế toán cho hộ kinh doanh".
+JOB_TERMS = term_list(
+    """le tan|tai xe|lai xe cho|lam ke toan|nhan vien ke toan|ke toan cho|ke toan vien|huong dan vien|lam phuc vu
+    |nhan vien phuc vu|phuc vu quan|phuc vu nha hang|lam bao ve|nhan vien bao ve|giao vien|tho ho|phu ho|tap vu|dau bep
+    |phu bep|thu ngan|shipper|tho may|tho han|tho dien|tho co khi|y ta|dieu duong|nhan vien ban hang|ban hang cho
+    |lao cong|ve sinh cho|giu tre|bao mau|pha che|nhan vien van phong|hanh chinh nhan su|tiep khach|tru thuong"""
+)
+# Other fields' words that also name a place of work or part of a job.
+_WORKPLACES = term_list(
+    """khach san|du lich|ho kinh doanh|xe o to|lai o to|tap hoa|ngan hang|chung cu|quan ca phe|mo quan
+    |ban hang online|xe may|di nhau|nau mon|cach nau|mon an|phong tro|giao thong"""
+)
 # Military service is another field, but what it does to a job is the Labour Code's (tạm hoãn hợp đồng):
 # with a job word beside it, it no longer counts against the question.
 _JOB_WORDS = ("hop dong", "cong ty", "cty", "di lam", "nghi viec", "cong nhan", "nhan vien", "sep", "lam viec")
-_WORK_BEATS_OTHER = {"nhap ngu": _JOB_WORDS, "nghia vu quan su": _JOB_WORDS, "xuat ngu": _JOB_WORDS}
+_WORK_BEATS_OTHER = {
+    "nhap ngu": _JOB_WORDS,
+    "nghia vu quan su": _JOB_WORDS,
+    "xuat ngu": _JOB_WORDS,
+    **{place: JOB_TERMS for place in _WORKPLACES},
+}
 
 # Outside the corpus whatever work words come with them: other countries' labour law (their law, or work done
 # there: "cử đi học bên Nhật", "chủ mới người Đài Loan" are still Vietnamese labour law), the Party and the civil
@@ -130,7 +150,7 @@ class ScopeDecision:
 
 def classify(message: str) -> ScopeDecision:
     key = clause_key(message)
-    work = contains_any(key, WORK_TERMS)
+    work = contains_any(key, WORK_TERMS) + contains_any(key, JOB_TERMS)
     other = contains_any(key, OTHER_TERMS)
     foreign = contains_any(key, NOT_OUR_LAW) if any(f" {c} " in key for c in _COUNTRY_WORDS) else contains_any(
         key, _NOT_OUR_LAW_OTHER
@@ -141,7 +161,7 @@ def classify(message: str) -> ScopeDecision:
         if other_term in other and work_term in work:
             work.remove(work_term)
     other = [t for t in other if not any(w in work for w in _WORK_BEATS_OTHER.get(t, ()))]
-    if work and not (other and all(term in WEAK_WORK_TERMS for term in work)):
+    if work and not (other and all(term in WEAK_WORK_TERMS or term in JOB_TERMS for term in work)):
         return ScopeDecision("in_scope", tuple(work))
     if looks_like_injection(message):
         return ScopeDecision("injection")
