@@ -16,6 +16,7 @@ from assistant.answering import wording
 from assistant.answering.draft import Draft
 from assistant.answering.matching import HAS_NUMBER, QueryTerms, Scorer, phrase_key, words
 from assistant.answering.passages import Passage, Unit
+from assistant.answering.references import refers_to
 from assistant.answering.safety import looks_like_injection
 from assistant.legal import Citation
 from assistant.vietnamese import Lexicon
@@ -25,6 +26,10 @@ MAX_QUOTE_CHARS = 900
 # Another article is cited beside the first only when retrieval scored it almost as high.
 SECOND_CITATION_RATIO = 0.9
 SECOND_CANDIDATES = 3
+# An article the first one names, or that names it (a decree detailing a law article), is cited beside it when
+# retrieval scored it at least this high: development sets cite a gold article 87.8% → 88.3%, the colloquial
+# tuning sets 65.8% → 67.4%, slangdev4 59.5% → 62.0%, for about 0.1 more citations per answer.
+LINKED_CITATION_RATIO = 0.7
 # A point is quoted alone only when it matches clearly better than its sibling points.
 POINT_MARGIN = 0.08
 
@@ -77,6 +82,12 @@ class ExtractiveGenerator:
                 continue
             unit = self._unit(scorer, point_scorer, passage, units[passage.number])
             chosen.append(Selection(passage, unit, passage.score))
+        for passage in candidates[1:]:
+            if any(s.passage.key == passage.key for s in chosen) or not linked(best, passage):
+                continue
+            if passage.score >= LINKED_CITATION_RATIO * best.score:
+                unit = self._unit(scorer, point_scorer, passage, units[passage.number])
+                chosen.append(Selection(passage, unit, passage.score))
         return chosen
 
     def relevance(
@@ -173,6 +184,13 @@ class ExtractiveGenerator:
         passage, unit = selection.passage, selection.unit
         text = unit.text if unit else passage.source_text
         return passage.citation(unit, quote=trim_quote(text))
+
+
+def linked(best: Passage, other: Passage) -> bool:
+    """One of the two articles names the other (Điều 55 NĐ 145/2020 → "Điều 98 của Bộ luật Lao động")."""
+    return refers_to(best.source_text, other.document_title, other.article) or refers_to(
+        other.source_text, best.document_title, best.article
+    )
 
 
 def runner_up(best: Passage, other: Passage) -> bool:

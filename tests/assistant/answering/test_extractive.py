@@ -112,3 +112,43 @@ def test_foreign_words_are_told_apart_from_shorthand_and_everyday_words() -> Non
     known = {"luong", "cong", "ty"}
     terms = QueryTerms.of("lương kỹ sư blockchain metaverse ở công ty, mn ơi, 3tr, luôn")
     assert terms.foreign(known) == ["blockchain", "metaverse"]
+
+
+ARTICLE_98 = "1. Người lao động làm thêm giờ được trả lương ít nhất bằng 150% vào ngày thường."
+DECREE_55 = (
+    "1. Tiền lương làm thêm giờ theo khoản 1 Điều 98 của Bộ luật Lao động được tính theo công thức sau:\n"
+    "a) Người lao động hưởng lương theo thời gian."
+)
+
+
+def decree_passage(number: int, article: int, text: str, score: float) -> Passage:
+    return Passage(
+        number=number, work_number="145/2020/NĐ-CP", version_label="",
+        document_title="Nghị định quy định chi tiết và hướng dẫn thi hành một số điều của Bộ luật Lao động",
+        article=article, clause="1", point=None, heading=f"Điều {article}.", text=text, score=score,
+        valid_from=date(2021, 1, 1), valid_to=None, context=text,
+    )
+
+
+def test_the_law_article_a_decree_details_is_cited_beside_it() -> None:
+    from assistant.answering.extractive import LINKED_CITATION_RATIO
+    from assistant.answering.references import law_name, referenced_articles
+
+    assert law_name("Bộ luật Lao động 2019") == "bo luat lao dong" and law_name("Nghị định 145") is None
+    assert referenced_articles("các Điều 35, 36 và 37 của Bộ luật Lao động; Điều 10 của Luật này") == {
+        ("bo luat lao dong", 35), ("bo luat lao dong", 36), ("bo luat lao dong", 37)
+    }
+    question = "tang ca ngay thuong tinh nhiu %"
+    linked = LINKED_CITATION_RATIO + 0.05  # below the plain runner-up ratio
+    for first, second in (
+        (decree_passage(1, 55, DECREE_55, 1.0), passage(2, 98, ARTICLE_98, "1", linked)),
+        (passage(1, 98, ARTICLE_98, "1", 1.0), decree_passage(2, 55, DECREE_55, linked)),
+    ):
+        chosen = ExtractiveGenerator().select(question, [first, second])
+        assert {s.passage.article for s in chosen} == {55, 98}
+    # Too far behind, or not named: left out.
+    far = LINKED_CITATION_RATIO - 0.1
+    assert len(ExtractiveGenerator().select(question, [decree_passage(1, 55, DECREE_55, 1.0),
+                                                       passage(2, 98, ARTICLE_98, "1", far)])) == 1
+    assert len(ExtractiveGenerator().select(question, [decree_passage(1, 55, DECREE_55, 1.0),
+                                                       passage(2, 35, ARTICLE_35, "1", linked)])) == 1
