@@ -136,7 +136,7 @@ def test_the_law_article_a_decree_details_is_cited_beside_it() -> None:
 
     assert law_name("Bộ luật Lao động 2019") == "bo luat lao dong" and law_name("Nghị định 145") is None
     assert referenced_articles("các Điều 35, 36 và 37 của Bộ luật Lao động; Điều 10 của Luật này") == {
-        ("bo luat lao dong", 35), ("bo luat lao dong", 36), ("bo luat lao dong", 37)
+        ("bo luat lao dong", 35), ("bo luat lao dong", 36), ("bo luat lao dong", 37), ("nay", 10)
     }
     question = "tang ca ngay thuong tinh nhiu %"
     linked = LINKED_CITATION_RATIO + 0.05  # below the plain runner-up ratio
@@ -152,3 +152,22 @@ def test_the_law_article_a_decree_details_is_cited_beside_it() -> None:
                                                        passage(2, 98, ARTICLE_98, "1", far)])) == 1
     assert len(ExtractiveGenerator().select(question, [decree_passage(1, 55, DECREE_55, 1.0),
                                                        passage(2, 35, ARTICLE_35, "1", linked)])) == 1
+
+
+def test_an_article_of_the_same_law_named_by_the_first_is_cited_up_to_three_in_all() -> None:
+    from assistant.answering.extractive import INTERNAL_CITATION_RATIO, MAX_CITATIONS
+
+    naming_37 = ARTICLE_36 + "\n3. Trừ trường hợp quy định tại Điều 37 của Bộ luật này."
+    question = "cty duoi viec khi dang om co dc ko"
+    near, far = INTERNAL_CITATION_RATIO + 0.05, INTERNAL_CITATION_RATIO - 0.05
+    first = passage(1, 36, naming_37, "1", 1.0)
+    chosen = ExtractiveGenerator().select(question, [first, passage(2, 37, ARTICLE_37, None, near)])
+    assert [s.passage.article for s in chosen] == [36, 37]
+    chosen = ExtractiveGenerator().select(question, [first, passage(2, 37, ARTICLE_37, None, far)])
+    assert [s.passage.article for s in chosen] == [36]
+    # Two close runners-up and a named article: three citations at most.
+    crowd = [
+        passage(1, 36, naming_37, "1", 1.0), passage(2, 35, ARTICLE_35, "1", 0.95),
+        passage(3, 34, ARTICLE_35.replace("45", "30"), "1", 0.94), passage(4, 37, ARTICLE_37, None, 0.93),
+    ]
+    assert len(ExtractiveGenerator().select(question, crowd)) == MAX_CITATIONS
