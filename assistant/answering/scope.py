@@ -35,13 +35,14 @@ WORK_TERMS = term_list(
     |nguoi lam cong|lam cong|tien cong|ot|kpi|nang luong|ha luong|tru luong|phat tien|dieu chuyen
     |chuyen cong viec|xin lam|xin viec|chuyen ca|doi ca|lam theo ca|ca sang|ca toi|ca chieu|cham con om
     |phieu luong|di tre|di lam tre|di muon|giup viec nha|lam giup viec|di giup viec|osin|oshin|ve huu|nghi huu som
-    |to truong|quan doc|truong ca"""
+    |to truong|quan doc|truong ca|nghi ngang"""
 )
 
 OTHER_TERMS = term_list(
     """ly hon|ket hon|thua ke|di chuc|dat dai|so do dat|lam so do|cap so do|so hong|nha dat|giao thong|vuot den
     |bang lai|giay phep lai xe
-    |hinh su|ma tuy|thoi tiet|du bao thoi tiet|bong da|ket qua|cach nau|nau mon|mon an|cong thuc|phim
+    |hinh su|ma tuy|thoi tiet|du bao thoi tiet|bong da|ket qua xo so|ket qua bong da|ket qua thi|cach nau|nau mon
+    |mon an|cong thuc|phim
     |lich chieu|co phieu
     |chung khoan
     |ty gia|gia vang|xo so|nguoi yeu|tinh yeu|thu do|dien tich|may tinh bi|sua may|du lich|khach san|bai hat
@@ -65,7 +66,10 @@ OTHER_TERMS = term_list(
     |khach hang no|nha cung cap|hop dong mua ban|doi tac|choi hui|be hui|dong hui|mua dat|ban dat
     |thu xin viec|ung tuyen|nganh nao|nen hoc|chung chi tieng anh|sinh nhat sep|tang qua|ru di nhau|di nhau
     |thang may|viet giup|soan giup|viet email|pha hoai hanh phuc|hanh phuc gia dinh|bat dong san|nghe nay co on
-    |dang ky chi nhanh|mo chi nhanh|ke hoach dau tu"""
+    |dang ky chi nhanh|mo chi nhanh|ke hoach dau tu|bao hiem khoan vay|bao hiem chay no|sang nhuong|ve so|mua chung ve
+    |lien hoan|thuc don|dat nha hang|tang gi|mua qua|qua tang|chung chi|co nen thi|sua email|sua giup|email cam on
+    |hoc phi|mien giam hoc phi|gian tinh mach|vo y khoa|bai tap|dau lung|de lai nha|de lai dat|de lai tai san
+    |crush|to tinh|tha thinh|that tinh|quen anh|quen chi|hoc thac si|co nen nghi|nen hoc"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -74,7 +78,7 @@ WEAK_WORK_TERMS = frozenset(
     term_list(
         """hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho
         |cong ty|cty|doanh nghiep|giam doc|hoc nghe|di lam|luong|xin viec|ca dem|lam ca|cong nhan|lam cong
-        |nhan vien|nghi viec|mat viec|to truong"""
+        |nhan vien|nghi viec|mat viec|to truong|truong ca"""
     )
 )
 
@@ -84,7 +88,6 @@ _OTHER_BEATS_WORK = {
     **{term: "bao hiem" for term in OTHER_TERMS if "bao hiem" in term},
     "bao viet": "bao hiem",
     "so huu tri tue": "huu tri",
-    "ket qua": "",
 }
 
 # Jobs people name when they describe their work (as phrases where one word alone collides once folded:
@@ -95,12 +98,19 @@ JOB_TERMS = term_list(
     """le tan|tai xe|lai xe cho|lam ke toan|nhan vien ke toan|ke toan cho|ke toan vien|huong dan vien|lam phuc vu
     |nhan vien phuc vu|phuc vu quan|phuc vu nha hang|lam bao ve|nhan vien bao ve|giao vien|tho ho|phu ho|tap vu|dau bep
     |phu bep|thu ngan|shipper|tho may|tho han|tho dien|tho co khi|y ta|dieu duong|nhan vien ban hang|ban hang cho
-    |lao cong|ve sinh cho|giu tre|bao mau|pha che|nhan vien van phong|hanh chinh nhan su|tiep khach|tru thuong"""
+    |lao cong|ve sinh cho|giu tre|bao mau|pha che|nhan vien van phong|hanh chinh nhan su|tiep khach|tru thuong
+    |giao dich vien|nhan vien ngan hang|bao ve chung cu|bao ve toa nha|bao ve nha may|bao ve cho|tho son"""
 )
+_WORKS_AT = tuple(
+    f"{verb} {where} {place}" for verb in ("lam", "lam viec", "dang lam") for where in ("o", "tai", "cho")
+    for place in ("khach san", "ngan hang", "cua hang", "nha hang", "quan", "tiem", "xuong", "chung cu", "truong",
+                  "benh vien", "phong kham", "spa", "sieu thi", "nha may", "cong ty", "cty", "mam non")
+)
+JOB_TERMS = (*JOB_TERMS, *_WORKS_AT)
 # Other fields' words that also name a place of work or part of a job.
 _WORKPLACES = term_list(
     """khach san|du lich|ho kinh doanh|xe o to|lai o to|tap hoa|ngan hang|chung cu|quan ca phe|mo quan
-    |ban hang online|xe may|di nhau|nau mon|cach nau|mon an|phong tro|giao thong"""
+    |ban hang online|xe may|di nhau|nau mon|cach nau|mon an|phong tro|giao thong|mam non|hoc phi"""
 )
 # Military service is another field, but what it does to a job is the Labour Code's (tạm hoãn hợp đồng):
 # with a job word beside it, it no longer counts against the question.
@@ -110,6 +120,8 @@ _WORK_BEATS_OTHER = {
     "nghia vu quan su": _JOB_WORDS,
     "xuat ngu": _JOB_WORDS,
     **{place: JOB_TERMS for place in _WORKPLACES},
+    # "học nghề tại công ty mà bị thu học phí" is Điều 61 of the Labour Code.
+    "hoc phi": (*JOB_TERMS, "hoc nghe", "tap nghe"),
 }
 
 # Outside the corpus whatever work words come with them: other countries' labour law (their law, or work done
@@ -123,10 +135,15 @@ _FOREIGN = tuple(
     [f"{law} {country}" for law in ("luat", "phap luat", "luat lao dong") for country in (*_COUNTRIES, *_LAW_ONLY)]
     + [f"{work} {where} {country}" for work in _WORKING for where in ("o", "tai", "ben", "sang", "qua")
        for country in _COUNTRIES]
+    + [f"{where} {country} {work}" for where in ("o", "tai", "sang", "qua") for country in _COUNTRIES
+       for work in ("lam", "lam viec", "di lam")]
 )
 NOT_OUR_LAW = [
     *_FOREIGN,
-    *term_list("vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"),
+    *term_list(
+        "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
+        "|ky nang dac dinh|thuc tap sinh ky nang"
+    ),
 ]
 
 _COUNTRY_WORDS = (*_COUNTRIES, *_LAW_ONLY)
