@@ -42,12 +42,13 @@ OTHER_TERMS = term_list(
     """ly hon|ket hon|thua ke|di chuc|dat dai|so do dat|lam so do|cap so do|so hong|nha dat|giao thong|vuot den
     |bang lai|giay phep lai xe
     |hinh su|ma tuy|thoi tiet|du bao thoi tiet|bong da|ket qua xo so|ket qua bong da|ket qua thi|cach nau|nau mon
-    |mon an|cong thuc|phim
+    |mon an|cong thuc nau|cong thuc lam banh|phim
     |lich chieu|co phieu
     |chung khoan
     |ty gia|gia vang|xo so|nguoi yeu|tinh yeu|thu do|dien tich|may tinh bi|sua may|du lich|khach san|bai hat
     |lap trinh|python|javascript|toan hoc|phuong trinh|bitcoin|tien ao|trang diem|lam dep|giam can|the thao
-    |tro choi|game|hoc bong|thi dai hoc|visa|ho chieu|thue nha|mua nha|muon tien|vay no|vay von|di vay|cho vay
+    |tro choi|game|hoc bong|thi dai hoc|visa|ho chieu|thue nha|mua nha|muon tien|vay no ngan hang
+    |khoan vay|vay von|di vay|cho vay
     |ngan hang|bao hiem xe|lai vay|lai suat|cho muon|coin|usdt|btc|gui tiet kiem|dang ky kinh doanh|ban online
     |bao hiem nhan tho|benh vien nao|thuoc gi|cach chua|chua benh gi|bai thuoc|nuoi meo|nuoi cho|cay canh
     |phong thuy|tu vi
@@ -62,7 +63,8 @@ OTHER_TERMS = term_list(
     |bia chuyen|facebook|mung bao nhieu|tien mung|mung cuoi|phong bi|thue gtgt|to khai thue|khai thue
     |chu dau tu|can ho|chung cu|giao nha|so huu tri tue|thuong hieu|ban quyen|bao hiem vat chat|bao hiem suc khoe
     |bao hiem o to|bao hiem nhan than|bao viet|bao hiem than vo|bao hiem du lich|bao hiem xe may|thue thu nhap ca nhan
-    |thue tncn|quyet toan thue|thue tndn|ma so thue|hoa don dien tu|xuat hoa don|co phan|chuyen nhuong|nha dau tu
+    |thue tncn|quyet toan thue|thue tndn|ma so thue|hoa don dien tu|xuat hoa don|mua co phan
+    |ban co phan|co tuc|chuyen nhuong|nha dau tu
     |khach hang no|nha cung cap|hop dong mua ban|doi tac|choi hui|be hui|dong hui|mua dat|ban dat
     |thu xin viec|ung tuyen|nganh nao|nen hoc|chung chi tieng anh|sinh nhat sep|tang qua|ru di nhau|di nhau
     |thang may|viet giup|soan giup|viet email|pha hoai hanh phuc|hanh phuc gia dinh|bat dong san|nghe nay co on
@@ -110,7 +112,8 @@ JOB_TERMS = (*JOB_TERMS, *_WORKS_AT)
 # Other fields' words that also name a place of work or part of a job.
 _WORKPLACES = term_list(
     """khach san|du lich|ho kinh doanh|xe o to|lai o to|tap hoa|ngan hang|chung cu|quan ca phe|mo quan
-    |ban hang online|xe may|di nhau|nau mon|cach nau|mon an|phong tro|giao thong|mam non|hoc phi"""
+    |ban hang online|xe may|di nhau|nau mon|cach nau|mon an|phong tro|giao thong|mam non|hoc phi|bong da|phim
+    |lich chieu|nha dat|bat dong san|bao hiem nhan tho"""
 )
 # Military service is another field, but what it does to a job is the Labour Code's (tạm hoãn hợp đồng):
 # with a job word beside it, it no longer counts against the question.
