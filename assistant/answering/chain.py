@@ -27,7 +27,7 @@ from assistant.answering.llm import LLMGenerator
 from assistant.answering.matching import QueryTerms
 from assistant.answering.passages import Passage, Retriever
 from assistant.answering.safety import without_injection
-from assistant.answering.scope import ScopeDecision, classify
+from assistant.answering.scope import ScopeDecision, classify, strong_work_terms
 from assistant.legal import Answer, Escalation
 from assistant.triage import triage
 from assistant.vietnamese import Lexicon
@@ -42,6 +42,12 @@ MIN_RELEVANCE = 0.15
 MIN_RELEVANCE_FOREIGN = 0.2
 # A question with no work-related word must be covered better still.
 MIN_RELEVANCE_UNKNOWN = 0.6
+# A question with a strong work word ("tăng ca", "thử việc", not just "công ty") whose own words the best provision
+# covers too little is still answered when that provision covers this share of the legal terms the lexicon reads
+# in it ("tăng ca 14 tiếng" → "làm thêm giờ"): members' long stories are mostly words no provision uses. Terms every
+# provision holds do not count.
+MIN_LEGAL_TERMS_COVERED = 0.5
+_GENERIC_LEGAL_TERMS = frozenset({"người sử dụng lao động", "người lao động", "hợp đồng lao động"})
 _DELTA_WORDS = 8
 _ARTICLE_REF_RE = re.compile(r"(?:khoản\s+(\d+)\s+)?Điều\s+(\d+)", re.IGNORECASE)
 
@@ -204,6 +210,11 @@ class AnswerChain:
         relevance = self.extractive.relevance(state.query, state.passages, known, about_work)
         state.trace["relevance"] = round(relevance, 3)
         threshold = self._threshold(state, known)
+        if relevance < threshold and about_work and strong_work_terms(state.scope.matched):
+            legal = self._legal_terms_covered(state, known)
+            state.trace["legal_terms_covered"] = round(legal, 3)
+            if legal >= MIN_LEGAL_TERMS_COVERED:
+                relevance = threshold
         if relevance < threshold:
             state.refused = True
             reason = "out_of_scope" if state.scope.verdict == "unknown" else "not_found"
@@ -216,6 +227,15 @@ class AnswerChain:
             state.draft = self.extractive.generate(state.query, state.passages, state.request.message)
         state.trace["generate_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return state
+
+    def _legal_terms_covered(self, state: ChainState, known: Container[str] | None) -> float:
+        lexicon = self.extractive.lexicon
+        if lexicon is None:
+            return 0.0
+        terms = [t for t in lexicon.legal_terms(state.query) if t.lower() not in _GENERIC_LEGAL_TERMS]
+        if not terms:
+            return 0.0
+        return self.extractive.relevance(" ".join(terms), state.passages, known, about_work=True)
 
     @staticmethod
     def _threshold(state: ChainState, known: Container[str] | None) -> float:

@@ -8,6 +8,7 @@ these is left to retrieval: the chain answers it only if the corpus has a provis
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -127,7 +128,8 @@ _WORK_BEATS_OTHER = {
     "hoc phi": (*JOB_TERMS, "hoc nghe", "tap nghe"),
 }
 
-# Outside the corpus whatever work words come with them: other countries' labour law (their law, or work done
+# Outside the corpus whatever work words come with them: personal income tax (tax law, even on a salary or a Tết
+# bonus), other countries' labour law (their law, or work done
 # there: "cử đi học bên Nhật", "chủ mới người Đài Loan" are still Vietnamese labour law), the Party and the civil
 # service (Luật Cán bộ, công chức, not the Labour Code), and writing tasks the assistant does not do.
 _COUNTRIES = ("nhat", "nhat ban", "han quoc", "dai loan", "singapore", "malaysia", "trung quoc")
@@ -145,7 +147,7 @@ NOT_OUR_LAW = [
     *_FOREIGN,
     *term_list(
         "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
-        "|ky nang dac dinh|thuc tap sinh ky nang"
+        "|ky nang dac dinh|thuc tap sinh ky nang|thue thu nhap ca nhan|thue tncn|quyet toan thue"
     ),
 ]
 
@@ -156,6 +158,11 @@ SMALL_TALK = term_list(
     """xin chao|chao ban|chao em|hello|hi|alo|ban la ai|ban ten gi|ban co khoe|cam on|thank|tam biet|bye
     |ban lam duoc gi|ban giup duoc gi|ban biet gi"""
 )
+
+
+def strong_work_terms(matched: Sequence[str]) -> list[str]:
+    """The matched work words that are about work whatever surrounds them ("tăng ca", not "công ty")."""
+    return [t for t in matched if t in WORK_TERMS and t not in WEAK_WORK_TERMS]
 
 
 @dataclass(frozen=True)

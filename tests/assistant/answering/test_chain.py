@@ -216,3 +216,20 @@ def test_the_standalone_query_has_shorthand_written_out(labour_code: Corpus) -> 
     result = labour_code.chain(None).run(ChatRequest("hđ ko thời hạn muốn nghỉ thì báo trc mấy ngày"))
     assert result.query.startswith("hợp đồng không thời hạn muốn nghỉ thì báo trước")
     assert any(c.article == 35 for c in result.answer.citations)
+
+
+def test_a_long_story_is_answered_when_the_provision_covers_its_legal_terms(labour_code: Corpus) -> None:
+    from assistant.answering.chain import MIN_LEGAL_TERMS_COVERED, MIN_RELEVANCE
+    from assistant.answering.scope import strong_work_terms
+
+    # Few of its words are in any provision ("lũ", "khuân hàng"), but "kỷ luật" and "thiên tai" are read by the
+    # lexicon as legal terms that Điều 108 covers; "kỷ luật" is a strong work word.
+    story = (
+        "nuoc lu tran vo kho, cty keu tat ca o lai suot dem khuan hang len cao. e met qua muon ve thi co dc tu choi"
+        " ko hay bi ky luat"
+    )
+    result = ask(labour_code, story)
+    assert result.trace["relevance"] < MIN_RELEVANCE <= MIN_LEGAL_TERMS_COVERED <= result.trace["legal_terms_covered"]
+    assert not result.answer.refused and any(c.article == 108 for c in result.answer.citations)
+    # Only weak work words ("công ty", "sếp"): no second chance.
+    assert strong_work_terms(("cong ty", "sep")) == [] and strong_work_terms(("cong ty", "ky luat")) == ["ky luat"]
