@@ -134,7 +134,8 @@ def _stating(clauses: Sequence[Part], weights: dict[str, float], figure: str) ->
     """The best-matching clause that states a figure in the unit asked ("06 tháng" for "mấy tháng").
 
     Measured on the whole-article chunks of the development and slang sets' answers: gold clause 242 → 247
-    of 278 and 190 → 195 of 233 ("Nghỉ thai sản được mấy tháng?" now quotes khoản 1, "06 tháng")."""
+    of 278 and 190 → 195 of 233 ("bị sảy thai được nghỉ bao nhiêu ngày" now quotes khoản 1 Điều 52 Luật BHXH,
+    the one with the days, not khoản 2)."""
     stating = [p for p in clauses if states_figure(p.text, figure)]
     return _best(stating, weights)[0] or (stating[0] if stating else None)
 
