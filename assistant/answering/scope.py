@@ -97,7 +97,7 @@ _OTHER_BEATS_WORK = {
 # "liệt kê toàn bộ" holds "kê toàn"). Weak on their own ("tài xế vượt đèn đỏ bị phạt"), but
 # they turn a workplace that is another field's word into a workplace: "lễ tân khách sạn", "tài xế xe ô tô
 # cho công ty", "kế toán cho hộ kinh doanh".
-JOB_TERMS = term_list(
+_JOB_NAMES = term_list(
     """le tan|tai xe|lai xe cho|lam ke toan|nhan vien ke toan|ke toan cho|ke toan vien|huong dan vien|lam phuc vu
     |nhan vien phuc vu|phuc vu quan|phuc vu nha hang|lam bao ve|nhan vien bao ve|giao vien|tho ho|phu ho|tap vu|dau bep
     |phu bep|thu ngan|shipper|tho may|tho han|tho dien|tho co khi|y ta|dieu duong|nhan vien ban hang|ban hang cho
@@ -109,7 +109,7 @@ _WORKS_AT = tuple(
     for place in ("khach san", "ngan hang", "cua hang", "nha hang", "quan", "tiem", "xuong", "chung cu", "truong",
                   "benh vien", "phong kham", "spa", "sieu thi", "nha may", "cong ty", "cty", "mam non")
 )
-JOB_TERMS = (*JOB_TERMS, *_WORKS_AT)
+JOB_TERMS = (*_JOB_NAMES, *_WORKS_AT)
 # Other fields' words that also name a place of work or part of a job.
 _WORKPLACES = term_list(
     """khach san|du lich|ho kinh doanh|xe o to|lai o to|tap hoa|ngan hang|chung cu|quan ca phe|mo quan
@@ -128,10 +128,10 @@ _WORK_BEATS_OTHER = {
     "hoc phi": (*JOB_TERMS, "hoc nghe", "tap nghe"),
 }
 
-# Outside the corpus whatever work words come with them: personal income tax (tax law, even on a salary or a Tết
-# bonus), other countries' labour law (their law, or work done
-# there: "cử đi học bên Nhật", "chủ mới người Đài Loan" are still Vietnamese labour law), the Party and the civil
-# service (Luật Cán bộ, công chức, not the Labour Code), and writing tasks the assistant does not do.
+# Outside the corpus whatever work words come with them: other countries' labour law (their law, or work done there;
+# "cử đi học bên Nhật" and "chủ mới người Đài Loan" are still Vietnamese labour law), personal income tax (tax law,
+# even on a salary or a Tết bonus), the Party and the civil service (Luật Cán bộ, công chức, not the Labour Code),
+# and writing tasks the assistant does not do.
 _COUNTRIES = ("nhat", "nhat ban", "han quoc", "dai loan", "singapore", "malaysia", "trung quoc")
 # Place names at home begin with these ("làm ở Mỹ Đình", "Đức Hòa"): only "luật Mỹ" and the like count.
 _LAW_ONLY = ("my", "duc", "uc", "phap")
@@ -143,16 +143,13 @@ _FOREIGN = tuple(
     + [f"{where} {country} {work}" for where in ("o", "tai", "sang", "qua") for country in _COUNTRIES
        for work in ("lam", "lam viec", "di lam")]
 )
-NOT_OUR_LAW = [
-    *_FOREIGN,
-    *term_list(
-        "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
-        "|ky nang dac dinh|thuc tap sinh ky nang|thue thu nhap ca nhan|thue tncn|quyet toan thue"
-    ),
-]
-
+_NOT_OUR_LAW_OTHER = term_list(
+    "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
+    "|ky nang dac dinh|thuc tap sinh ky nang|thue thu nhap ca nhan|thue tncn|quyet toan thue"
+)
+NOT_OUR_LAW = (*_FOREIGN, *_NOT_OUR_LAW_OTHER)
+# Checked first: most messages name no country, and then the long list of foreign phrases is skipped.
 _COUNTRY_WORDS = (*_COUNTRIES, *_LAW_ONLY)
-_NOT_OUR_LAW_OTHER = tuple(t for t in NOT_OUR_LAW if t not in _FOREIGN)
 
 SMALL_TALK = term_list(
     """xin chao|chao ban|chao em|hello|hi|alo|ban la ai|ban ten gi|ban co khoe|cam on|thank|tam biet|bye
