@@ -213,3 +213,13 @@ def test_shorthand_written_with_marks_matches_only_those_marks() -> None:
     unmarked = Lexicon.from_yaml("entries: []\nshorthand:\n  tui: tôi\n  dc: được\n")
     assert unmarked.spell_out("tui nghỉ dc không, tụi em") == "tôi nghỉ được không, tụi em"
     assert unmarked.spell_out("đc") == "được"
+
+
+def test_asking_for_leave_is_not_quitting() -> None:
+    from assistant.vietnamese import Lexicon
+
+    lexicon = Lexicon.load()
+    quitting = "đơn phương chấm dứt hợp đồng lao động"
+    assert quitting in lexicon.legal_terms("em muốn nghỉ việc thì báo trước mấy ngày")
+    assert quitting not in lexicon.legal_terms("em xin nghỉ 5 ngày về quê được không")
+    assert quitting not in lexicon.legal_terms("muốn nghỉ thêm 1 tháng không lương")
