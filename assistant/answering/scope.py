@@ -72,7 +72,10 @@ OTHER_TERMS = term_list(
     |dang ky chi nhanh|mo chi nhanh|ke hoach dau tu|bao hiem khoan vay|bao hiem chay no|sang nhuong|ve so|mua chung ve
     |lien hoan|thuc don|dat nha hang|tang gi|mua qua|qua tang|chung chi|co nen thi|sua email|sua giup|email cam on
     |hoc phi|mien giam hoc phi|gian tinh mach|vo y khoa|bai tap|dau lung|de lai nha|de lai dat|de lai tai san
-    |crush|to tinh|tha thinh|that tinh|quen anh|quen chi|hoc thac si|co nen nghi|nen hoc"""
+    |crush|to tinh|tha thinh|that tinh|quen anh|quen chi|hoc thac si|co nen nghi|nen hoc|cho dong nghiep muon
+    |dong nghiep muon|chan zalo|giam ho|uy quyen giam ho|com hop|nau com|mon nao de|mat ngu|melatonin|thuoc bo
+    |uong thuoc gi|co nen nhay|thu nhap on|len chuc|mang theo gi|co gi voi nhau|tong voi|nap tien truoc
+    |like don"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -141,7 +144,9 @@ _FOREIGN = tuple(
     + [f"{work} {where} {country}" for work in _WORKING for where in ("o", "tai", "ben", "sang", "qua")
        for country in _COUNTRIES]
     + [f"{where} {country} {work}" for where in ("o", "tai", "sang", "qua") for country in _COUNTRIES
-       for work in ("lam", "lam viec", "di lam")]
+       for work in ("lam", "lam viec", "di lam", "luat", "quy dinh")]
+    + [f"{what} {where} {country}" for what in ("luong toi thieu", "muc luong", "quy dinh", "bao hiem")
+       for where in ("o", "tai", "cua", "ben") for country in _COUNTRIES]
 )
 _NOT_OUR_LAW_OTHER = term_list(
     "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
