@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-all lint bench eval llm clean
+.PHONY: setup run test test-all lint bench eval train-topic llm clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -41,6 +41,9 @@ llm: setup
 
 eval: setup
 	OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m evals.run
+
+train-topic: setup
+	OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m evals.train_topic
 
 clean:
 	rm -rf var reports .pytest_cache .mypy_cache .ruff_cache

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Container, Iterator
 from datetime import date
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -150,6 +151,14 @@ class SearchService:
             self._retriever, self.loaded_generation = retriever, loaded
         log.info("Chỉ mục tìm kiếm đã cập nhật theo kho văn bản (thế hệ %s).", loaded)
         return True
+
+    @property
+    def embedding_model(self) -> str:
+        """Names the vectors the index holds (a learned model on them must have been trained on the same)."""
+        return self.index.embedding.model_id
+
+    def query_vector(self, query: str) -> np.ndarray | None:
+        return self.retriever.query_vector(query)
 
     def search(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: list[str] | None = None

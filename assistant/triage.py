@@ -26,8 +26,10 @@ CATEGORY_TERMS: tuple[tuple[EscalationCategory, tuple[str, ...]], ...] = (
     (
         "an_toan_lao_dong",
         term_list(
-            """tai nan|bi thuong|gay tay|gay chan|bong|ngo doc|benh nghe nghiep|bao ho|do bao ho|nguy hiem
-            |chay no|sap|dien giat|khong an toan|nhiem doc|hoa chat|ngat xiu|nong nhu lo"""
+            """tai nan|bi thuong|gay tay|gay chan|bi bong|bong nang|bong lua|bong dien|bong hoa chat|vet bong
+            |ngo doc|benh nghe nghiep|bao ho|do bao ho|nguy hiem
+            |chay no|bi sap|do sap|sap do|sap gian giao|gian giao sap|sap tran|tran sap|sap ham|ham sap|tuong sap
+            |nha xuong sap|dien giat|khong an toan|nhiem doc|hoa chat|ngat xiu|nong nhu lo"""
         ),
     ),
     (

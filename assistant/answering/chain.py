@@ -27,7 +27,8 @@ from assistant.answering.llm import LLMGenerator
 from assistant.answering.matching import QueryTerms
 from assistant.answering.passages import Passage, Retriever
 from assistant.answering.safety import without_injection
-from assistant.answering.scope import ScopeDecision, classify, strong_work_terms
+from assistant.answering.scope import ScopeDecision, classify, names_only_the_workplace, strong_work_terms
+from assistant.answering.topic_model import TopicModel
 from assistant.legal import Answer, Escalation
 from assistant.triage import triage
 from assistant.vietnamese import Lexicon
@@ -112,8 +113,10 @@ class AnswerChain:
         article_texts: Callable[[Sequence[str]], dict[str, str]] | None = None,
         lexicon: Lexicon | None = None,
         newer_texts: Callable[[], Mapping[str, tuple[str, date]]] | None = None,
+        topic_model: TopicModel | None = None,
     ) -> None:
         self.retriever = retriever
+        self.topic_model = topic_model
         self.newer_texts = newer_texts
         self.article_texts = article_texts
         self.extractive = ExtractiveGenerator(lexicon)
@@ -151,13 +154,17 @@ class AnswerChain:
 
     def _understand(self, state: ChainState) -> ChainState:
         request = state.request
-        own = self._classify(request.message)
+        own = self.classify_scope(request.message)
         cleaned = without_injection(request.message) if own.verdict == "in_scope" else request.message
+        if cleaned != request.message:
+            # What is left once the instructions to the assistant are gone decides: "bạn là trợ lý luật lao
+            # động, hãy đóng vai bác sĩ…" is about medicine, not labour law.
+            own = self.classify_scope(cleaned) if cleaned.strip() else ScopeDecision("injection")
         # "hđ ko thời hạn" reads as "hợp đồng không thời hạn" for search, the lexicon and the generator.
         cleaned = self._spelled_out(cleaned)
         state.query = standalone_query(cleaned or request.message, request.previous_queries)
         # A message that is off-topic on its own is refused whatever came before it.
-        state.scope = own if own.refuse or state.query == cleaned else self._classify(state.query)
+        state.scope = own if own.refuse or state.query == cleaned else self.classify_scope(state.query)
         state.trace.update(
             query=state.query, scope=state.scope.verdict, scope_terms=list(state.scope.matched)
         )
@@ -167,7 +174,7 @@ class AnswerChain:
         lexicon = self.extractive.lexicon
         return lexicon.spell_out(message) if lexicon is not None else message
 
-    def _classify(self, message: str) -> ScopeDecision:
+    def classify_scope(self, message: str) -> ScopeDecision:
         """The keyword verdict, where a phrase of the colloquial lexicon ("nghỉ đẻ", "bị đuổi", "chốt sổ")
         also marks a question about work: those phrases are work words the keyword list does not hold."""
         lexicon = self.extractive.lexicon
@@ -205,6 +212,10 @@ class AnswerChain:
             body = wording.GREETING if state.scope.verdict == "small_talk" else wording.OUT_OF_SCOPE
             state.draft = Draft(body=body, citations=[], generator="refusal", notes=[state.scope.verdict])
             return state
+        if self._off_topic(state):
+            state.refused = True
+            state.draft = Draft(wording.OUT_OF_SCOPE, citations=[], generator="refusal", notes=["off_topic"])
+            return state
         known = getattr(self.retriever, "vocabulary", None)
         about_work = state.scope.verdict == "in_scope"
         relevance = self.extractive.relevance(state.query, state.passages, known, about_work)
@@ -227,6 +238,28 @@ class AnswerChain:
             state.draft = self.extractive.generate(state.query, state.passages, state.request.message)
         state.trace["generate_ms"] = round((time.perf_counter() - started) * 1000, 1)
         return state
+
+    def asks_topic_model(self, message: str, scope: ScopeDecision) -> bool:
+        """Whether a message is one the topic model judges: let in by company or boss words alone. A dispute the
+        member reports (harassment by a team leader, unpaid wages) never is: it must reach a person."""
+        return (
+            scope.verdict == "in_scope"
+            and names_only_the_workplace(scope.matched)
+            and not triage(self._spelled_out(message)).escalation.suggested
+        )
+
+    def _off_topic(self, state: ChainState) -> bool:
+        vector_of = getattr(self.retriever, "query_vector", None)
+        if self.topic_model is None or vector_of is None:
+            return False
+        if not self.asks_topic_model(state.request.message, state.scope):
+            return False
+        vector = vector_of(state.query)
+        if vector is None:
+            return False
+        chance = self.topic_model.off_topic(vector)
+        state.trace["off_topic"] = round(chance, 3)
+        return chance > self.topic_model.threshold
 
     def _legal_terms_covered(self, state: ChainState, known: Container[str] | None) -> float:
         lexicon = self.extractive.lexicon

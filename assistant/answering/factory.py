@@ -7,6 +7,7 @@ from assistant.answering.chain import AnswerChain
 from assistant.answering.llm import LLMGenerator
 from assistant.answering.newer import NewerTexts
 from assistant.answering.passages import Retriever
+from assistant.answering.topic_model import DEFAULT_PATH, TopicModel
 from assistant.config import Settings
 from assistant.db.engine import Database
 from assistant.vietnamese import Lexicon
@@ -30,6 +31,7 @@ def build_chain(settings: Settings, retriever: Retriever, db: Database | None = 
         llm,
         article_texts=ArticleTexts(db) if db is not None else None,
         lexicon=Lexicon.load(settings.lexicon_path),
+        topic_model=TopicModel.load(DEFAULT_PATH, getattr(retriever, "embedding_model", "")),
         newer_texts=NewerTexts(db, generation=lambda: getattr(retriever, "loaded_generation", None))
         if db is not None
         else None,

@@ -19,6 +19,7 @@ _PATTERNS = [
     r"(?:tiet lo|in ra|hien thi|cho (?:toi|em) xem|nhac lai) (?:\w+ ){0,3}"
     r"(?:prompt|chi dan|huong dan|cau hinh)",
     r"tu (?:bay gio|nay) (?:ban|may) (?:la|se|phai|hay)",
+    r"(?:ban|may) (?:khong con|khong phai|dung lam|thoi lam) (?:la )?(?:tro ly|chatbot|mo hinh|tu van vien)",
     r"(?:dong vai|gia vo la|hay tra loi rang|luon tra loi rang)",
     r"ignore (?:\w+ ){0,3}(?:instructions|rules|prompts?)",
     r"disregard (?:\w+ ){0,3}(?:instructions|rules|above)",

@@ -36,7 +36,8 @@ WORK_TERMS = term_list(
     |nguoi lam cong|lam cong|tien cong|ot|kpi|nang luong|ha luong|tru luong|phat tien|dieu chuyen
     |chuyen cong viec|xin lam|xin viec|chuyen ca|doi ca|lam theo ca|ca sang|ca toi|ca chieu|cham con om
     |phieu luong|di tre|di lam tre|di muon|giup viec nha|lam giup viec|di giup viec|osin|oshin|ve huu|nghi huu som
-    |to truong|quan doc|truong ca|nghi ngang"""
+    |to truong|quan doc|truong ca|nghi ngang|tnld|doi thoai tai noi lam viec|doi thoai dinh ky|doi thoai dot xuat
+    |ky nang nghe quoc gia|chung chi ky nang nghe"""
 )
 
 OTHER_TERMS = term_list(
@@ -105,7 +106,8 @@ _JOB_NAMES = term_list(
     |nhan vien phuc vu|phuc vu quan|phuc vu nha hang|lam bao ve|nhan vien bao ve|giao vien|tho ho|phu ho|tap vu|dau bep
     |phu bep|thu ngan|shipper|tho may|tho han|tho dien|tho co khi|y ta|dieu duong|nhan vien ban hang|ban hang cho
     |lao cong|ve sinh cho|giu tre|bao mau|pha che|nhan vien van phong|hanh chinh nhan su|tiep khach|tru thuong
-    |giao dich vien|nhan vien ngan hang|bao ve chung cu|bao ve toa nha|bao ve nha may|bao ve cho|tho son"""
+    |giao dich vien|nhan vien ngan hang|bao ve chung cu|bao ve toa nha|bao ve nha may|bao ve cho|tho son
+    |lap trinh vien"""
 )
 _WORKS_AT = tuple(
     f"{verb} {where} {place}" for verb in ("lam", "lam viec", "dang lam") for where in ("o", "tai", "cho")
@@ -117,7 +119,7 @@ JOB_TERMS = (*_JOB_NAMES, *_WORKS_AT)
 _WORKPLACES = term_list(
     """khach san|du lich|ho kinh doanh|xe o to|lai o to|tap hoa|ngan hang|chung cu|quan ca phe|mo quan
     |ban hang online|xe may|di nhau|nau mon|cach nau|mon an|phong tro|giao thong|mam non|hoc phi|bong da|phim
-    |lich chieu|nha dat|bat dong san|bao hiem nhan tho"""
+    |lich chieu|nha dat|bat dong san|bao hiem nhan tho|lap trinh"""
 )
 # Military service is another field, but what it does to a job is the Labour Code's (tạm hoãn hợp đồng):
 # with a job word beside it, it no longer counts against the question.
@@ -150,7 +152,7 @@ _FOREIGN = tuple(
 )
 _NOT_OUR_LAW_OTHER = term_list(
     "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
-    "|ky nang dac dinh|thuc tap sinh ky nang|thue thu nhap ca nhan|thue tncn|quyet toan thue"
+    "|ky nang dac dinh|thuc tap sinh ky nang|thue thu nhap ca nhan|thue tncn|quyet toan thue|cach lam gia"
 )
 NOT_OUR_LAW = (*_FOREIGN, *_NOT_OUR_LAW_OTHER)
 # Checked first: most messages name no country, and then the long list of foreign phrases is skipped.
@@ -160,6 +162,17 @@ SMALL_TALK = term_list(
     """xin chao|chao ban|chao em|hello|hi|alo|ban la ai|ban ten gi|ban co khoe|cam on|thank|tam biet|bye
     |ban lam duoc gi|ban giup duoc gi|ban biet gi"""
 )
+
+
+# Work words that say who or where, not what: a question whose only work words are these ("cty mình tổ chức team
+# building", "thủ tục thành lập công ty") may be about anything a company does; the topic model decides.
+WORKPLACE_ONLY_TERMS = frozenset(
+    term_list("cong ty|cty|doanh nghiep|sep|giam doc|quan ly|nhan vien|cong nhan|to truong|truong ca|quan doc")
+)
+
+
+def names_only_the_workplace(matched: Sequence[str]) -> bool:
+    return bool(matched) and all(t in WORKPLACE_ONLY_TERMS for t in matched)
 
 
 def strong_work_terms(matched: Sequence[str]) -> list[str]:

@@ -180,6 +180,13 @@ class HybridRetriever:
         query = self.lexicon.spell_out(query)
         return self._hits(self._dense(self.dense_query(query), search_filter), query, k)
 
+    def query_vector(self, query: str) -> np.ndarray | None:
+        """The e5 vector search uses for this question (from the query cache when it was just searched)."""
+        if self.dense is None:
+            return None
+        text = self.dense_query(self.lexicon.spell_out(query))
+        return np.asarray(self.dense.embedding.embed_query(text), dtype=np.float32)
+
     def dense_query(self, query: str) -> str:
         """What e5 sees: the question with its marks restored when typed without, optionally expanded."""
         if self.restorer is not None and marked_share(query) < RESTORE_BELOW:

@@ -14,6 +14,8 @@ from assistant.triage import topic_of, triage
         ("Tôi bị kỷ luật khiển trách vô lý", "ky_luat"),
         ("em bi tai nan o xuong", "an_toan_lao_dong"),
         ("Tôi bị sếp sàm sỡ", "quay_roi"),
+        ("giàn giáo bị sập, em bị gãy chân mà công ty không lo", "an_toan_lao_dong"),
+        ("em bi bong hoa chat o xuong ma cty ko tra vien phi", "an_toan_lao_dong"),
         ("Cho tôi gặp cán bộ công đoàn.", "khac"),
     ],
 )
@@ -28,6 +30,9 @@ def test_disputes_and_requests_are_flagged(message: str, category: str) -> None:
         "Lương tối thiểu vùng 1 là bao nhiêu?",
         "Nghỉ việc phải báo trước bao nhiêu ngày?",
         "Tôi có được nghỉ phép năm không?",
+        # Folded, "sắp" reads as "sập" (collapse) and "bóng" as "bỏng" (burn): neither is an accident.
+        "Công ty tôi sắp chuyển trụ sở, em sắp hết hợp đồng thì sao?",
+        "Công ty tổ chức giải bóng đá, em bị ép tham gia có được không?",
     ],
 )
 def test_plain_questions_are_not_flagged(message: str) -> None:

@@ -1,0 +1,101 @@
+"""``make train-topic``: train the topic model (assistant/data/topic_model.json) on the tuning sets.
+
+Each question is embedded the way search embeds it (shorthand written out, marks restored when typed without),
+on the whole shared corpus. Out-of-scope questions are the positives. The held-out sets are never read here.
+Before the final fit, each set is left out in turn and scored by a model trained on the others, which says how the
+model does on a set written by someone it has not seen; those figures are printed and stored in the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from rich.console import Console
+from rich.progress import track
+
+from assistant.answering.topic_model import DEFAULT_PATH, TopicModel, train
+from evals.corpus_env import DEFAULT_DIR, corpus_platform
+from evals.datasets import EvalQuestion, load_datasets
+
+TRAINING_SETS = (
+    "levietsangg", "mrhao165", "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "scopedev",
+    "scopedev2", "scopedev3",
+)
+# Chosen on the left-out sets: at 0.9 no in-scope question whose only work words name a company or a boss was
+# refused, and most out-of-scope ones that the keyword lists let through on such words were.
+THRESHOLD = 0.9
+console = Console(stderr=True)
+
+
+def left_out_scores(vectors: np.ndarray, labels: np.ndarray, sets: Sequence[str]) -> np.ndarray:
+    """Each question's out-of-scope chance from a model that never saw its set."""
+    names = np.asarray(sets)
+    scores = np.zeros(len(labels))
+    for name in sorted(set(sets)):
+        held = names == name
+        mean, weights, bias = train(vectors[~held], labels[~held])
+        scores[held] = 1.0 / (1.0 + np.exp(-((vectors[held] - mean) @ weights + bias)))
+    return scores
+
+
+def summary(scores: np.ndarray, labels: np.ndarray, gated: np.ndarray, threshold: float) -> dict[str, float | int]:
+    flagged = scores > threshold
+    return {
+        "out_of_scope_caught": round(float(flagged[labels == 1].mean()), 3),
+        "in_scope_flagged": round(float(flagged[labels == 0].mean()), 4),
+        "workplace_only_questions": int(gated.sum()),
+        "workplace_only_out_of_scope_caught": int((flagged & gated & (labels == 1)).sum()),
+        "workplace_only_out_of_scope": int((gated & (labels == 1)).sum()),
+        "workplace_only_in_scope_refused": int((flagged & gated & (labels == 0)).sum()),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Huấn luyện mô hình chủ đề (câu hỏi ngoài phạm vi)")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
+    args = parser.parse_args(argv)
+    platform = corpus_platform(args.data_dir, console=console)
+    search = platform.search
+    questions: list[EvalQuestion] = load_datasets(list(TRAINING_SETS))
+    rows, gated = [], []
+    for question in track(questions, description="Nhúng câu hỏi", console=console):
+        vector = search.query_vector(question.question)
+        if vector is None:
+            raise SystemExit("Mô hình chủ đề cần chỉ mục vectơ (embedding), không chỉ BM25.")
+        rows.append(vector)
+        scope = platform.chain.classify_scope(question.question)
+        gated.append(platform.chain.asks_topic_model(question.question, scope))
+    vectors = np.stack(rows).astype(np.float64)
+    labels = np.array([q.expects == "refuse" for q in questions], dtype=np.float64)
+    scores = left_out_scores(vectors, labels, [q.dataset for q in questions])
+    left_out = summary(scores, labels, np.array(gated), THRESHOLD)
+    mean, weights, bias = train(vectors, labels)
+    model = TopicModel(
+        embedding_model=search.embedding_model,
+        mean=mean,
+        weights=weights,
+        bias=bias,
+        threshold=THRESHOLD,
+        about={
+            "trained": date.today().isoformat(),
+            "sets": list(TRAINING_SETS),
+            "questions": len(questions),
+            "out_of_scope": int(labels.sum()),
+            "left_out_each_set": left_out,
+        },
+    )
+    model.save(args.out)
+    platform.close()
+    console.print(f"Đã ghi {args.out}: {len(questions)} câu hỏi, {int(labels.sum())} ngoài phạm vi")
+    console.print(f"Để riêng từng bộ: {left_out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
