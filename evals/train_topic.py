@@ -26,8 +26,8 @@ TRAINING_SETS = (
     "levietsangg", "mrhao165", "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "scopedev",
     "scopedev2", "scopedev3",
 )
-# Chosen on the left-out sets: at 0.9 no in-scope question whose only work words name a company or a boss was
-# refused, and most out-of-scope ones that the keyword lists let through on such words were.
+# Chosen on the left-out sets: at 0.9 one in-scope question whose only work words name a company, a boss or a wage
+# was refused, and most out-of-scope ones that the keyword lists let through on such words were.
 THRESHOLD = 0.9
 console = Console(stderr=True)
 
@@ -48,10 +48,10 @@ def summary(scores: np.ndarray, labels: np.ndarray, gated: np.ndarray, threshold
     return {
         "out_of_scope_caught": round(float(flagged[labels == 1].mean()), 3),
         "in_scope_flagged": round(float(flagged[labels == 0].mean()), 4),
-        "workplace_only_questions": int(gated.sum()),
-        "workplace_only_out_of_scope_caught": int((flagged & gated & (labels == 1)).sum()),
-        "workplace_only_out_of_scope": int((gated & (labels == 1)).sum()),
-        "workplace_only_in_scope_refused": int((flagged & gated & (labels == 0)).sum()),
+        "generic_only_questions": int(gated.sum()),
+        "generic_only_out_of_scope_caught": int((flagged & gated & (labels == 1)).sum()),
+        "generic_only_out_of_scope": int((gated & (labels == 1)).sum()),
+        "generic_only_in_scope_refused": int((flagged & gated & (labels == 0)).sum()),
     }
 
 

@@ -27,7 +27,7 @@ from assistant.answering.llm import LLMGenerator
 from assistant.answering.matching import QueryTerms
 from assistant.answering.passages import Passage, Retriever
 from assistant.answering.safety import without_injection
-from assistant.answering.scope import ScopeDecision, classify, names_only_the_workplace, strong_work_terms
+from assistant.answering.scope import ScopeDecision, classify, only_generic_work_terms, strong_work_terms
 from assistant.answering.topic_model import TopicModel
 from assistant.legal import Answer, Escalation
 from assistant.triage import triage
@@ -240,11 +240,11 @@ class AnswerChain:
         return state
 
     def asks_topic_model(self, message: str, scope: ScopeDecision) -> bool:
-        """Whether a message is one the topic model judges: let in by company or boss words alone. A dispute the
+        """Whether a message is one the topic model judges: let in by company, boss or wage words alone. A dispute the
         member reports (harassment by a team leader, unpaid wages) never is: it must reach a person."""
         return (
             scope.verdict == "in_scope"
-            and names_only_the_workplace(scope.matched)
+            and only_generic_work_terms(scope.matched)
             and not triage(self._spelled_out(message)).escalation.suggested
         )
 

@@ -164,15 +164,20 @@ SMALL_TALK = term_list(
 )
 
 
-# Work words that say who or where, not what: a question whose only work words are these ("cty mình tổ chức team
-# building", "thủ tục thành lập công ty") may be about anything a company does; the topic model decides.
-WORKPLACE_ONLY_TERMS = frozenset(
-    term_list("cong ty|cty|doanh nghiep|sep|giam doc|quan ly|nhan vien|cong nhan|to truong|truong ca|quan doc")
+# Work words that say who, where or that someone earns, not what happened: a question whose only work words are
+# these ("cty mình tổ chức team building", "lương 15 triệu nên gửi tiết kiệm ở đâu") may be about anything a company
+# or a wage earner does; the topic model decides. Measured on the tuning sets, each left out in turn: adding the wage
+# and "đi làm" words to the company words caught 4 more out-of-scope questions and refused no in-scope one.
+GENERIC_WORK_TERMS = frozenset(
+    term_list(
+        """cong ty|cty|doanh nghiep|sep|giam doc|quan ly|nhan vien|cong nhan|to truong|truong ca|quan doc|luong
+        |tien luong|di lam|lam viec"""
+    )
 )
 
 
-def names_only_the_workplace(matched: Sequence[str]) -> bool:
-    return bool(matched) and all(t in WORKPLACE_ONLY_TERMS for t in matched)
+def only_generic_work_terms(matched: Sequence[str]) -> bool:
+    return bool(matched) and all(t in GENERIC_WORK_TERMS for t in matched)
 
 
 def strong_work_terms(matched: Sequence[str]) -> list[str]:

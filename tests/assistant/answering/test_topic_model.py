@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answering.scope import classify, names_only_the_workplace
+from assistant.answering.scope import classify, only_generic_work_terms
 from assistant.answering.topic_model import DEFAULT_PATH, TopicModel, train
 from assistant.retrieval.embeddings import E5_PROVIDER, E5Embeddings
 
@@ -88,5 +88,5 @@ def test_the_shipped_model_reads_what_a_company_question_is_about(
 ) -> None:
     model = TopicModel.load(DEFAULT_PATH, E5_PROVIDER)
     assert model is not None
-    assert names_only_the_workplace(classify(question).matched)
+    assert only_generic_work_terms(classify(question).matched)
     assert (model.off_topic(e5.embed_query(question)) > model.threshold) is off_topic
