@@ -2,8 +2,9 @@
 
 "Cty mình tổ chức team building ở Đà Lạt, gợi ý quán ăn ngon" and "lương 15 triệu nên gửi tiết kiệm ngân hàng nào"
 hold "công ty" and "lương", which the keyword lists count as (weak) work words. A logistic regression on the e5
-vector of the question (as search embeds it) reads what the question is about instead. It is trained by ``make train-topic``
-(``evals/train_topic.py``) on the tuning sets, never on the held-out ones, and stored as JSON beside the lexicon.
+vector of the question (as search embeds it) reads what the question is about instead. It is trained by
+``make train-topic`` (``evals/train_topic.py``) on the tuning sets, never on the held-out ones, and stored as JSON
+beside the lexicon.
 It only ever refuses: it is asked about questions the keyword lists let through on such words alone.
 """
 
