@@ -241,10 +241,14 @@ class AnswerChain:
 
     def asks_topic_model(self, message: str, scope: ScopeDecision) -> bool:
         """Whether a message is one the topic model judges: let in by company, boss or wage words alone. A dispute the
-        member reports (harassment by a team leader, unpaid wages) never is: it must reach a person."""
+        member reports (harassment by a team leader, unpaid wages) never is: it must reach a person. Nor is one
+        with a work phrase of the lexicon ("bị đuổi", "nghỉ đẻ"): the keyword step stops at "công ty"."""
+        lexicon = self.extractive.lexicon
+        phrases = lexicon.colloquial_terms(message, min_words=2) if lexicon is not None else []
         return (
             scope.verdict == "in_scope"
             and only_generic_work_terms(scope.matched)
+            and only_generic_work_terms(phrases or scope.matched)
             and not triage(self._spelled_out(message)).escalation.suggested
         )
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from assistant.retrieval.chunks import Chunk, chunk_from_dict, chunk_to_dict, dedupe
 from assistant.retrieval.dense import DenseIndex, Progress, make_client
-from assistant.retrieval.diacritics import DiacriticRestorer
+from assistant.retrieval.diacritics import DiacriticRestorer, sample_questions
 from assistant.retrieval.embeddings import CachedEmbeddings, EmbeddingCache, ModelEmbeddings
 from assistant.retrieval.hybrid import ChunkTable, FusionConfig, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex, chunk_tokens
@@ -169,6 +169,7 @@ class SearchIndex:
 
     def _restorer(self) -> DiacriticRestorer:
         restorer = DiacriticRestorer.load(self.diacritics_path) or DiacriticRestorer()
+        restorer.add(sample_questions(), weight=LEXICON_WEIGHT)
         if self.lexicon is not None:
             # Read at each start, so a curator's new phrases count without re-indexing.
             restorer.add(self.lexicon.texts(), weight=LEXICON_WEIGHT)

@@ -245,3 +245,15 @@ def test_every_gold_provision_exists_in_the_corpus(shared_dir: Path, name: str) 
                 if not any(clause_re.search(text) for text in texts):
                     missing.append(f"{question.id}: {ref}")
     assert not missing
+
+
+def test_the_restorer_sample_questions_come_from_the_tuning_sets_only() -> None:
+    from assistant.retrieval.diacritics import sample_questions
+    from evals.export_questions import TUNING_SETS, accented_questions
+
+    shipped = set(sample_questions())
+    assert shipped == set(accented_questions()), "assistant/data/questions.txt is stale: run `make questions`"
+    unseen = ("levietsangg", "mrhao165", "own", "own_scope", *HELDOUT_SETS)
+    assert not set(TUNING_SETS) & set(unseen)
+    others = {" ".join(q.question.split()) for name in unseen for q in load_dataset(name)}
+    assert not shipped & others

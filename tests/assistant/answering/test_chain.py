@@ -141,9 +141,11 @@ def test_the_topic_model_refuses_a_company_question_about_something_else(labour_
     for question in (NOTICE, "Sếp quấy rối tôi ở công ty, nhắn tin gạ gẫm suốt"):
         other = chain.run(ChatRequest(question))
         assert "off_topic" not in other.trace and not other.answer.refused, question
+    # Nor one with a work phrase of the lexicon beside the company words ("bắt đền").
+    assert "off_topic" not in chain.run(ChatRequest("Công ty bắt đền 5 triệu vì em làm vỡ hàng, đúng không?")).trace
     # And when it says the question is about work, the question is answered as before.
     kept, _ = _topic_chain(labour_code, off_topic=False)
-    answered = kept.run(ChatRequest("Công ty có được giữ bằng đại học bản gốc của nhân viên không?"))
+    answered = kept.run(ChatRequest("Sếp nói tháng này công ty khó khăn nên trả chậm 20 ngày, có được không?"))
     assert not answered.answer.refused and answered.trace["off_topic"] < 0.1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assistant.retrieval.diacritics import DiacriticRestorer
+from assistant.retrieval.diacritics import DiacriticRestorer, sample_questions
 from assistant.vietnamese import Lexicon
 
 CORPUS = [
@@ -36,6 +36,17 @@ def test_lexicon_phrases_teach_everyday_words() -> None:
     assert restorer.restore("may thang") != "mấy tháng"
     restorer.add(Lexicon.load().texts(), weight=5)
     assert restorer.restore("nghi de duoc may thang") == "nghỉ đẻ được mấy tháng"
+
+
+def test_the_shipped_sample_questions_teach_how_workers_write() -> None:
+    restorer = DiacriticRestorer.from_texts(CORPUS)
+    restorer.add(Lexicon.load().texts(), weight=5)
+    # Legal prose never says "quán", "sáng" or "vậy": without the sample questions these come back wrong.
+    assert restorer.restore("chu quan bat em lam tu sang toi toi") != "chủ quán bắt em làm từ sáng tới tối"
+    restorer.add(sample_questions(), weight=5)
+    assert restorer.restore("chu quan bat em lam tu sang toi toi") == "chủ quán bắt em làm từ sáng tới tối"
+    assert restorer.restore("ong chu noi em nghi luon di") == "ông chủ nói em nghỉ luôn đi"
+    assert restorer.restore("vay co dung luat khong a") == "vậy có đúng luật không ạ"
 
 
 def test_save_and_load(tmp_path: Path) -> None:
