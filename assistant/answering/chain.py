@@ -243,14 +243,13 @@ class AnswerChain:
         """Whether a message is one the topic model judges: let in by company, boss or wage words alone. A dispute the
         member reports (harassment by a team leader, unpaid wages) never is: it must reach a person. Nor is one
         with a work phrase of the lexicon ("bị đuổi", "nghỉ đẻ"): the keyword step stops at "công ty"."""
+        if scope.verdict != "in_scope" or not only_generic_work_terms(scope.matched):
+            return False
         lexicon = self.extractive.lexicon
         phrases = lexicon.colloquial_terms(message, min_words=2) if lexicon is not None else []
-        return (
-            scope.verdict == "in_scope"
-            and only_generic_work_terms(scope.matched)
-            and only_generic_work_terms(phrases or scope.matched)
-            and not triage(self._spelled_out(message)).escalation.suggested
-        )
+        if phrases and not only_generic_work_terms(phrases):
+            return False
+        return not triage(self._spelled_out(message)).escalation.suggested
 
     def _off_topic(self, state: ChainState) -> bool:
         vector_of = getattr(self.retriever, "query_vector", None)
