@@ -37,7 +37,7 @@ WORK_TERMS = term_list(
     |chuyen cong viec|xin lam|xin viec|chuyen ca|doi ca|lam theo ca|ca sang|ca toi|ca chieu|cham con om
     |phieu luong|di tre|di lam tre|di muon|giup viec nha|lam giup viec|di giup viec|osin|oshin|ve huu|nghi huu som
     |to truong|quan doc|truong ca|nghi ngang|tnld|doi thoai tai noi lam viec|doi thoai dinh ky|doi thoai dot xuat
-    |ky nang nghe quoc gia|chung chi ky nang nghe"""
+    |ky nang nghe quoc gia|chung chi ky nang nghe|tru vao luong|tru tien luong"""
 )
 
 OTHER_TERMS = term_list(
@@ -76,7 +76,10 @@ OTHER_TERMS = term_list(
     |crush|to tinh|tha thinh|that tinh|quen anh|quen chi|hoc thac si|co nen nghi|nen hoc|cho dong nghiep muon
     |dong nghiep muon|chan zalo|giam ho|uy quyen giam ho|com hop|nau com|mon nao de|mat ngu|melatonin|thuoc bo
     |uong thuoc gi|co nen nhay|thu nhap on|len chuc|mang theo gi|co gi voi nhau|tong voi|nap tien truoc
-    |like don"""
+    |like don
+    |excel|vlookup|powerpoint|lam slide|vpn|bao hanh|doi tra hang|the tam tru|gia han visa|lam lai cccd
+    |cccd bi mat|mat cccd|hai quan|thu tuc nhap khau|xac nhan tinh trang hon nhan|sang ten|vay tin chap|mua vang
+    |the tin dung|do vui|cau do|bo thuoc la|xa thai|nuoc thai|o nhiem moi truong"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -146,13 +149,14 @@ _FOREIGN = tuple(
     + [f"{work} {where} {country}" for work in _WORKING for where in ("o", "tai", "ben", "sang", "qua")
        for country in _COUNTRIES]
     + [f"{where} {country} {work}" for where in ("o", "tai", "sang", "qua") for country in _COUNTRIES
-       for work in ("lam", "lam viec", "di lam", "luat", "quy dinh")]
+       for work in ("lam", "lam viec", "di lam", "luat", "quy dinh", "lao dong")]
     + [f"{what} {where} {country}" for what in ("luong toi thieu", "muc luong", "quy dinh", "bao hiem")
        for where in ("o", "tai", "cua", "ben") for country in _COUNTRIES]
 )
 _NOT_OUR_LAW_OTHER = term_list(
     "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
     "|ky nang dac dinh|thuc tap sinh ky nang|thue thu nhap ca nhan|thue tncn|quyet toan thue|cach lam gia"
+    "|giam tru gia canh|tu khai thue|luat ben do|theo luat ben do|luat nuoc do|dai te"
 )
 NOT_OUR_LAW = (*_FOREIGN, *_NOT_OUR_LAW_OTHER)
 # Checked first: most messages name no country, and then the long list of foreign phrases is skipped.
