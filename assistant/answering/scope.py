@@ -37,7 +37,8 @@ WORK_TERMS = term_list(
     |chuyen cong viec|xin lam|xin viec|chuyen ca|doi ca|lam theo ca|ca sang|ca toi|ca chieu|cham con om
     |phieu luong|di tre|di lam tre|di muon|giup viec nha|lam giup viec|di giup viec|osin|oshin|ve huu|nghi huu som
     |to truong|quan doc|truong ca|nghi ngang|tnld|doi thoai tai noi lam viec|doi thoai dinh ky|doi thoai dot xuat
-    |ky nang nghe quoc gia|chung chi ky nang nghe|tru vao luong|tru tien luong"""
+    |ky nang nghe quoc gia|chung chi ky nang nghe|tru vao luong|tru tien luong
+    |cuong buc lao dong|ep lam viec|ep toi lam viec|ep em lam viec|ep di lam|lam viec de tru no|lam de tru no"""
 )
 
 OTHER_TERMS = term_list(
