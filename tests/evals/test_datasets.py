@@ -176,7 +176,9 @@ def test_own_scope_set() -> None:
     assert not {q.id for q in scope} & {q.id for q in load_dataset("own")}
 
 
-HELDOUT_SETS = ("heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8")
+HELDOUT_SETS = (
+    "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9",
+)
 
 
 @pytest.mark.parametrize("name", HELDOUT_SETS)
