@@ -80,7 +80,8 @@ OTHER_TERMS = term_list(
     |like don
     |excel|vlookup|powerpoint|lam slide|vpn|bao hanh|doi tra hang|the tam tru|gia han visa|lam lai cccd
     |cccd bi mat|mat cccd|hai quan|thu tuc nhap khau|xac nhan tinh trang hon nhan|sang ten|vay tin chap|mua vang
-    |the tin dung|do vui|cau do|bo thuoc la|xa thai|nuoc thai|o nhiem moi truong"""
+    |the tin dung|do vui|cau do|bo thuoc la|xa thai|nuoc thai|o nhiem moi truong|mua laptop|mua dien thoai
+    |nen chon con nao"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -111,7 +112,7 @@ _JOB_NAMES = term_list(
     |phu bep|thu ngan|shipper|tho may|tho han|tho dien|tho co khi|y ta|dieu duong|nhan vien ban hang|ban hang cho
     |lao cong|ve sinh cho|giu tre|bao mau|pha che|nhan vien van phong|hanh chinh nhan su|tiep khach|tru thuong
     |giao dich vien|nhan vien ngan hang|bao ve chung cu|bao ve toa nha|bao ve nha may|bao ve cho|tho son
-    |lap trinh vien"""
+    |lap trinh vien|nhan vien sales|nhan vien sale"""
 )
 _WORKS_AT = tuple(
     f"{verb} {where} {place}" for verb in ("lam", "lam viec", "dang lam") for where in ("o", "tai", "cho")

@@ -112,6 +112,9 @@ def test_foreign_words_are_told_apart_from_shorthand_and_everyday_words() -> Non
     known = {"luong", "cong", "ty"}
     terms = QueryTerms.of("lương kỹ sư blockchain metaverse ở công ty, mn ơi, 3tr, luôn")
     assert terms.foreign(known) == ["blockchain", "metaverse"]
+    # Loanwords of everyday work are not what the corpus cannot answer.
+    shop = QueryTerms.of("chủ shop online giữ lương tháng đầu, làm vỡ laptop của công ty, ok không")
+    assert shop.foreign(known) == []
 
 
 ARTICLE_98 = "1. Người lao động làm thêm giờ được trả lương ít nhất bằng 150% vào ngày thường."
