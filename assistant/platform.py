@@ -6,6 +6,8 @@ Faces (CLI, HTTP app, bots) build one ``Platform`` and take what they need from 
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -20,6 +22,8 @@ if TYPE_CHECKING:
     from assistant.outbox import Deliverers, Outbox
     from assistant.search import SearchService
     from assistant.security import Signer
+
+log = logging.getLogger(__name__)
 
 
 class Platform:
@@ -78,9 +82,18 @@ class Platform:
         return ChatService(self.chain, ConversationStore(self.db), cache)
 
     def warm_up(self) -> None:
-        """Load the index and build the answer chain now, so the first question is not the slow one."""
-        _ = self.search.retriever
+        """Load the index, build the answer chain and prepare every provision's per-text work now, so no early
+        question is the slow one."""
+        from assistant.answering.prepare import prepare_provisions
+
+        retriever = self.search.retriever
         _ = self.chat
+        started = time.perf_counter()
+        prepared = prepare_provisions(retriever.table.chunks, self.chain.article_texts)
+        log.info(
+            "Đã chuẩn bị %d điều luật, %d khoản/điểm trong %.1f s.",
+            prepared.articles, prepared.units, time.perf_counter() - started,
+        )
 
     def migrate(self) -> None:
         from assistant.db.migrate import upgrade

@@ -143,7 +143,9 @@ def syllables(text: str) -> list[str]:
 
 @lru_cache(maxsize=20_000)
 def _syllables(text: str) -> tuple[str, ...]:
-    return tuple(_TOKEN_RE.findall(fold(text)))
+    # Interned: the caches built on these (clause words, word pairs, BM25 counts) then share one string per
+    # syllable instead of a copy per occurrence (for the shared corpus, 226 → 143 MB once prepared).
+    return tuple(map(sys.intern, _TOKEN_RE.findall(fold(text))))
 
 
 def index_tokens(text: str) -> list[str]:

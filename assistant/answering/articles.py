@@ -16,7 +16,7 @@ from sqlalchemy import select
 from assistant.db.documents import Provision
 from assistant.db.engine import Database
 
-CACHE_SIZE = 2048
+CACHE_SIZE = 8192
 
 
 class ArticleTexts:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Protocol
 
 from assistant.legal import Citation
@@ -84,8 +85,8 @@ class Passage:
 
     def units(self) -> list[Unit]:
         if self.context:
-            return split_units(self.context)
-        return split_units(self.text, self.clause, self.point)
+            return list(units_of(self.context))
+        return list(units_of(self.text, self.clause, self.point))
 
     def citation(self, unit: Unit | None = None, quote: str | None = None) -> Citation:
         whole_article = unit is None and bool(self.context)
@@ -120,6 +121,13 @@ def _clause_value(clause: str | None) -> int | str | None:
     if clause is None:
         return None
     return int(clause) if clause.isdigit() else clause
+
+
+@lru_cache(maxsize=20_000)
+def units_of(text: str, clause: str | None = None, point: str | None = None) -> tuple[Unit, ...]:
+    """``split_units``, cached: the same articles come back for many questions, and each answer reads their
+    units several times."""
+    return tuple(split_units(text, clause, point))
 
 
 def split_units(text: str, clause: str | None = None, point: str | None = None) -> list[Unit]:

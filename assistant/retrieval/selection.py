@@ -89,6 +89,13 @@ def _token_counts(text: str) -> tuple[Counter[str], int]:
     return counts, sum(counts.values())
 
 
+def warm_part_counts(chunk: Chunk) -> int:
+    """Count the tokens of a chunk's parts now (see assistant/answering/prepare.py); returns how many."""
+    for part in chunk.parts:
+        _token_counts(part.text)
+    return len(chunk.parts)
+
+
 def part_scores(parts: Sequence[Part], weights: dict[str, float]) -> list[float]:
     """BM25 of each part against the question, with the parts as their own little collection."""
     counted = [_token_counts(p.text) for p in parts]
