@@ -48,10 +48,10 @@ def summary(scores: np.ndarray, labels: np.ndarray, gated: np.ndarray, threshold
     return {
         "out_of_scope_caught": round(float(flagged[labels == 1].mean()), 3),
         "in_scope_flagged": round(float(flagged[labels == 0].mean()), 4),
-        "generic_only_questions": int(gated.sum()),
-        "generic_only_out_of_scope_caught": int((flagged & gated & (labels == 1)).sum()),
-        "generic_only_out_of_scope": int((gated & (labels == 1)).sum()),
-        "generic_only_in_scope_refused": int((flagged & gated & (labels == 0)).sum()),
+        "gated_questions": int(gated.sum()),
+        "gated_out_of_scope_caught": int((flagged & gated & (labels == 1)).sum()),
+        "gated_out_of_scope": int((gated & (labels == 1)).sum()),
+        "gated_in_scope_refused": int((flagged & gated & (labels == 0)).sum()),
     }
 
 

@@ -168,6 +168,8 @@ class AnswerChain:
         state.trace.update(
             query=state.query, scope=state.scope.verdict, scope_terms=list(state.scope.matched)
         )
+        if state.scope.contested:
+            state.trace["scope_contested"] = list(state.scope.contested)
         return state
 
     def _spelled_out(self, message: str) -> str:
@@ -242,8 +244,15 @@ class AnswerChain:
     def asks_topic_model(self, message: str, scope: ScopeDecision) -> bool:
         """Whether a message is one the topic model judges: let in by company, boss or wage words alone. A dispute the
         member reports (harassment by a team leader, unpaid wages) never is: it must reach a person. Nor is one
-        with a work phrase of the lexicon ("bị đuổi", "nghỉ đẻ"): the keyword step stops at "công ty"."""
-        if scope.verdict != "in_scope" or not only_generic_work_terms(scope.matched):
+        with a work phrase of the lexicon ("bị đuổi", "nghỉ đẻ"): the keyword step stops at "công ty".
+
+        It also judges a message let in on work words over another field's words ("cách làm bảng chấm công trên
+        Excel", "tiền thưởng Tết nên mua vàng hay gửi ngân hàng"), where the keyword lists disagree."""
+        if scope.verdict != "in_scope":
+            return False
+        if scope.contested:
+            return not triage(self._spelled_out(message)).escalation.suggested
+        if not only_generic_work_terms(scope.matched):
             return False
         lexicon = self.extractive.lexicon
         phrases = lexicon.colloquial_terms(message, min_words=2) if lexicon is not None else []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 
 from assistant.answering.passages import Passage, Unit
 from assistant.legal import Citation, document_name
@@ -172,7 +173,9 @@ def passage_for(citation: Citation, passages: Sequence[Passage]) -> Passage | No
     return matches[0] if matches else None
 
 
+@lru_cache(maxsize=8192)
 def _squash(text: str) -> str:
+    # Cached: every citation of every answer is checked against its whole article.
     return " ".join(nfc(text).split())
 
 

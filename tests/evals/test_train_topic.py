@@ -25,6 +25,6 @@ def test_each_set_is_scored_by_a_model_that_never_saw_it() -> None:
     gated = np.array([i % 2 == 0 for i in range(len(y))])
     stats = summary(scores, y, gated, threshold=0.5)
     assert stats["out_of_scope_caught"] == 1.0 and stats["in_scope_flagged"] == 0.0
-    assert stats["generic_only_questions"] == int(gated.sum())
-    assert stats["generic_only_out_of_scope_caught"] == int((gated & (y == 1)).sum())
-    assert stats["generic_only_in_scope_refused"] == 0
+    assert stats["gated_questions"] == int(gated.sum())
+    assert stats["gated_out_of_scope_caught"] == int((gated & (y == 1)).sum())
+    assert stats["gated_in_scope_refused"] == 0

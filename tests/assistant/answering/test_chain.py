@@ -149,6 +149,23 @@ def test_the_topic_model_refuses_a_company_question_about_something_else(labour_
     assert not answered.answer.refused and answered.trace["off_topic"] < 0.1
 
 
+def test_the_topic_model_judges_work_words_beside_another_fields_words(labour_code: Corpus) -> None:
+    # "thưởng Tết" is a strong work word; "mua vàng" and "ngân hàng" are another field's: the keyword lists disagree.
+    message = "tiền thưởng Tết nên mua vàng hay gửi ngân hàng"
+    chain, _ = _topic_chain(labour_code, off_topic=True)
+    result = chain.run(ChatRequest(message))
+    assert result.answer.refused and result.trace["off_topic"] > 0.9
+    assert set(result.trace["scope_contested"]) == {"mua vang", "ngan hang"}
+    # A reported dispute is never judged, contested or not: it must reach a person.
+    dispute = chain.run(ChatRequest("Công ty nợ lương 3 tháng, em phải đi vay ngân hàng trả tiền nhà, giờ làm sao?"))
+    assert "off_topic" not in dispute.trace and not dispute.answer.refused
+    # Loans to create jobs are the Employment Law's: not contested at all.
+    loan = chain.run(ChatRequest("Muốn vay vốn ngân hàng chính sách để tự tạo việc làm thì cần điều kiện gì?"))
+    assert "off_topic" not in loan.trace and "scope_contested" not in loan.trace
+    kept, _ = _topic_chain(labour_code, off_topic=False)
+    assert not kept.run(ChatRequest(message)).answer.refused
+
+
 def test_question_the_corpus_cannot_answer_says_so(labour_code: Corpus) -> None:
     # Only "lương" is a word the corpus knows: something is retrieved, but nothing covers the question.
     answer = ask(labour_code, "Lương của kỹ sư quantum blockchain metaverse ở Sao Hỏa là bao nhiêu?").answer

@@ -139,3 +139,15 @@ def test_forced_labour_is_a_strong_work_phrase() -> None:
     matched = classify("Công ty ép tôi làm việc để trừ nợ tiền đã vay").matched
     assert classify("Công ty ép tôi làm việc để trừ nợ tiền đã vay").verdict == "in_scope"
     assert strong_work_terms(matched)
+
+
+def test_work_words_that_win_over_another_fields_words_say_which() -> None:
+    decision = classify("Cách làm bảng chấm công trên Excel tự động tính ngày công cho xưởng 50 người?")
+    assert decision.verdict == "in_scope" and decision.contested == ("excel",)
+    assert classify("Nghỉ phép năm được bao nhiêu ngày?").contested == ()
+    # The social policy bank's job-creation loans are work (Luật Việc làm), whatever the banking words.
+    loan = classify("muon vay von ngan hang chinh sach de mo tiem sua xe, tao viec lam cho ban than")
+    assert loan.verdict == "in_scope" and loan.contested == ()
+    # A bank is still a workplace for the people who work there.
+    teller = classify("Mình làm giao dịch viên ở ngân hàng, kiểm quỹ thiếu 5 triệu, chi nhánh trừ vô lương luôn")
+    assert teller.verdict == "in_scope" and teller.contested == ()
