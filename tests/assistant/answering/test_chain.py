@@ -166,6 +166,15 @@ def test_the_topic_model_judges_work_words_beside_another_fields_words(labour_co
     assert not kept.run(ChatRequest(message)).answer.refused
 
 
+def test_the_topic_model_judges_a_question_that_only_names_a_job(labour_code: Corpus) -> None:
+    chain, _ = _topic_chain(labour_code, off_topic=True)
+    result = chain.run(ChatRequest("Em làm thu ngân siêu thị bị khách đưa tờ 500 nghìn giả, báo công an thế nào?"))
+    assert result.answer.refused and result.trace["off_topic"] > 0.9
+    # Training costs are work words: such a question is never the model's to judge.
+    training = "Em là lập trình viên, cty cử đi học rồi bắt ký cam kết làm 3 năm, nghỉ sớm thì phải đền bao nhiêu?"
+    assert "off_topic" not in chain.run(ChatRequest(training)).trace
+
+
 def test_question_the_corpus_cannot_answer_says_so(labour_code: Corpus) -> None:
     # Only "lương" is a word the corpus knows: something is retrieved, but nothing covers the question.
     answer = ask(labour_code, "Lương của kỹ sư quantum blockchain metaverse ở Sao Hỏa là bao nhiêu?").answer
