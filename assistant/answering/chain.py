@@ -223,7 +223,7 @@ class AnswerChain:
         relevance = self.extractive.relevance(state.query, state.passages, known, about_work)
         state.trace["relevance"] = round(relevance, 3)
         threshold = self._threshold(state, known)
-        if relevance < threshold and about_work and strong_work_terms(state.scope.matched):
+        if relevance < threshold and about_work and self._names_work(state):
             legal = self._legal_terms_covered(state, known)
             state.trace["legal_terms_covered"] = round(legal, 3)
             if legal >= MIN_LEGAL_TERMS_COVERED:
@@ -266,12 +266,36 @@ class AnswerChain:
             return False
         if not self.asks_topic_model(state.request.message, state.scope):
             return False
+        chance = self._off_topic_chance(state)
+        if chance is not None:
+            state.trace["off_topic"] = round(chance, 3)
+        return chance is not None and chance > self.topic_model.threshold
+
+    def _off_topic_chance(self, state: ChainState) -> float | None:
+        """The topic model's chance that the question is about something other than work (None without a model)."""
+        vector_of = getattr(self.retriever, "query_vector", None)
+        if self.topic_model is None or vector_of is None:
+            return None
         vector = vector_of(state.query)
         if vector is None:
+            return None
+        return self.topic_model.off_topic(vector)
+
+    def _names_work(self, state: ChainState) -> bool:
+        """A strong work word, or a work phrase of the lexicon ("xưởng ngừng chạy", "ngã giàn giáo") in a question
+        the topic model does not take for another field's: the question says what happened at work, so the legal
+        terms it stands for may rescue it from a low relevance. Lexicon phrases alone are too loose for that
+        ("tiền cọc" of a rented room, "phạt bao nhiêu" for speeding), hence the model's word."""
+        if strong_work_terms(state.scope.matched):
+            return True
+        lexicon = self.extractive.lexicon
+        phrases = lexicon.colloquial_terms(state.request.message, min_words=2) if lexicon is not None else []
+        if not phrases or only_generic_work_terms(phrases) or self.topic_model is None:
             return False
-        chance = self.topic_model.off_topic(vector)
-        state.trace["off_topic"] = round(chance, 3)
-        return chance > self.topic_model.threshold
+        chance = self._off_topic_chance(state)
+        if chance is not None:
+            state.trace["rescue_off_topic"] = round(chance, 3)
+        return chance is not None and chance <= self.topic_model.threshold
 
     def _legal_terms_covered(self, state: ChainState, known: Container[str] | None) -> float:
         lexicon = self.extractive.lexicon

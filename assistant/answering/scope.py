@@ -114,7 +114,7 @@ _JOB_NAMES = term_list(
     |phu bep|thu ngan|shipper|tho may|tho han|tho dien|tho co khi|y ta|dieu duong|nhan vien ban hang|ban hang cho
     |lao cong|ve sinh cho|giu tre|bao mau|pha che|nhan vien van phong|hanh chinh nhan su|tiep khach|tru thuong
     |giao dich vien|nhan vien ngan hang|bao ve chung cu|bao ve toa nha|bao ve nha may|bao ve cho|tho son
-    |lap trinh vien|nhan vien sales|nhan vien sale"""
+    |lap trinh vien|nhan vien sales|nhan vien sale|dong phim|dong quang cao|dong mv|lam mau anh"""
 )
 _WORKS_AT = tuple(
     f"{verb} {where} {place}" for verb in ("lam", "lam viec", "dang lam") for where in ("o", "tai", "cho")
@@ -143,6 +143,8 @@ _WORK_BEATS_OTHER = {
         loan: (*_JOBS_OF.get(loan, ()), *_JOB_LOANS)
         for loan in ("vay von", "ngan hang", "di vay", "khoan vay")
     },
+    # Being let go for marrying is the Labour Code's (Điều 137): "vừa báo cưới thì sếp kêu nghỉ việc".
+    "ket hon": ("nghi viec", "cho nghi", "duoi viec", "sa thai", "thoi viec", "mat viec", "cham dut hop dong"),
     # "học nghề tại công ty mà bị thu học phí" is Điều 61 of the Labour Code.
     "hoc phi": (*JOB_TERMS, "hoc nghe", "tap nghe"),
 }

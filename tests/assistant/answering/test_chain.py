@@ -175,6 +175,22 @@ def test_the_topic_model_judges_a_question_that_only_names_a_job(labour_code: Co
     assert "off_topic" not in chain.run(ChatRequest(training)).trace
 
 
+def test_a_work_phrase_of_the_lexicon_rescues_a_question_the_topic_model_takes_for_work(labour_code: Corpus) -> None:
+    # No keyword-list work word but "đặt cọc" (a lexicon phrase: biện pháp bảo đảm), and few words the Labour Code
+    # shares: too little relevance on its own.
+    message = "tho cat toc o salon, chu tiem bat dat coc 5 trieu moi cho vao lam, lo nghi thi mat coc"
+    plain = labour_code.chain().run(ChatRequest(message))
+    assert plain.answer.refused and "rescue_off_topic" not in plain.trace
+    chain, _ = _topic_chain(labour_code, off_topic=False)
+    rescued = chain.run(ChatRequest(message))
+    assert not rescued.answer.refused and rescued.trace["rescue_off_topic"] < 0.1
+    # Điều 17: the employer must not make the worker pay a deposit.
+    assert [(c.article, c.clause) for c in rescued.answer.citations] == [(17, 2)]
+    # When the topic model takes it for another field's question, it stays unanswered.
+    doubted, _ = _topic_chain(labour_code, off_topic=True)
+    assert doubted.run(ChatRequest(message)).answer.refused
+
+
 def test_question_the_corpus_cannot_answer_says_so(labour_code: Corpus) -> None:
     # Only "lương" is a word the corpus knows: something is retrieved, but nothing covers the question.
     answer = ask(labour_code, "Lương của kỹ sư quantum blockchain metaverse ở Sao Hỏa là bao nhiêu?").answer

@@ -151,3 +151,10 @@ def test_work_words_that_win_over_another_fields_words_say_which() -> None:
     # A bank is still a workplace for the people who work there.
     teller = classify("Mình làm giao dịch viên ở ngân hàng, kiểm quỹ thiếu 5 triệu, chi nhánh trừ vô lương luôn")
     assert teller.verdict == "in_scope" and teller.contested == ()
+
+
+def test_being_let_go_for_marrying_and_child_performers_are_work() -> None:
+    let_go = classify("Vừa báo cưới xong thì sếp kêu nghỉ việc luôn, công ty có được đuổi mình vì lý do kết hôn không?")
+    assert let_go.verdict == "in_scope"
+    assert classify("Ly hôn thì chia tài sản chung thế nào?").verdict == "out_of_scope"
+    assert classify("be nha e 10 tuoi dc cty quang cao moi dong phim quang cao sua").verdict == "in_scope"
