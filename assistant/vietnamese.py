@@ -207,6 +207,7 @@ class Lexicon:
                 if key and index not in self._entries_of.get(key, []):
                     self._entries_of.setdefault(key, []).append(index)
         self._longest = max((key.count(" ") + 1 for key in self._entries_of), default=0)
+        self._spelled = lru_cache(maxsize=4096)(self._spell_out)
         self._marked_terms: dict[str, set[str]] = {}
         for entry in self.entries:
             for term in entry.terms:
@@ -245,6 +246,10 @@ class Lexicon:
         luong"): e5 and the diacritic restorer only know whole words."""
         if not (self.shorthand or self.marked_shorthand):
             return query
+        # Cached: scope, search, triage and the generator each spell out the same message.
+        return self._spelled(query)
+
+    def _spell_out(self, query: str) -> str:
         # Written out the way the rest was typed, so a question typed without marks still reads as one
         # (the diacritic restorer decides on the share of marked words).
         plain = marked_share(query) < PLAIN_BELOW

@@ -54,7 +54,15 @@ def clause_key(text: str) -> str:
 
 
 def contains_any(key: str, phrases: Iterable[str]) -> list[str]:
+    if isinstance(phrases, tuple):
+        return [p for p, padded in _padded(phrases) if padded in key]
     return [p for p in phrases if f" {p} " in key]
+
+
+@lru_cache(maxsize=256)
+def _padded(phrases: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    # The keyword lists are module-level tuples checked on every message: pad them once.
+    return tuple((p, f" {p} ") for p in phrases)
 
 
 def content_words(tokens: Sequence[str]) -> list[str]:

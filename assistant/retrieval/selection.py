@@ -105,7 +105,8 @@ def part_scores(parts: Sequence[Part], weights: dict[str, float]) -> list[float]
     scores = []
     for count, length in zip(counts, lengths, strict=True):
         norm = K1 * (1 - B + B * length / (average or 1.0))
-        scores.append(sum(w * count[t] * (K1 + 1) / (count[t] + norm) for t, w in weights.items() if count[t]))
+        # "in" before indexing: a Counter's missing key goes through Python-level __missing__.
+        scores.append(sum(w * count[t] * (K1 + 1) / (count[t] + norm) for t, w in weights.items() if t in count))
     return scores
 
 
