@@ -81,7 +81,8 @@ OTHER_TERMS = term_list(
     |uong thuoc gi|co nen nhay|thu nhap on|len chuc|mang theo gi|co gi voi nhau|tong voi|nap tien truoc
     |like don
     |excel|vlookup|powerpoint|lam slide|vpn|bao hanh|doi tra hang|the tam tru|gia han visa|lam lai cccd
-    |cccd bi mat|mat cccd|hai quan|thu tuc nhap khau|xac nhan tinh trang hon nhan|sang ten|vay tin chap|mua vang
+    |cccd bi mat|mat cccd|can cuoc cong dan bi mat|can cuoc bi mat|mat can cuoc|lam lai can cuoc|cap lai can cuoc
+    |hai quan|thu tuc nhap khau|xac nhan tinh trang hon nhan|sang ten|vay tin chap|mua vang
     |the tin dung|do vui|cau do|bo thuoc la|xa thai|nuoc thai|o nhiem moi truong|mua laptop|mua dien thoai
     |nen chon con nao"""
 )

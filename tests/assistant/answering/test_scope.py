@@ -158,3 +158,21 @@ def test_being_let_go_for_marrying_and_child_performers_are_work() -> None:
     assert let_go.verdict == "in_scope"
     assert classify("Ly hôn thì chia tài sản chung thế nào?").verdict == "out_of_scope"
     assert classify("be nha e 10 tuoi dc cty quang cao moi dong phim quang cao sua").verdict == "in_scope"
+
+
+def test_every_keyword_still_matches_once_shorthand_is_spelled_out() -> None:
+    # The chain classifies the message with its shorthand written out ("cccd" → "căn cước công dân"), so a list
+    # term written in shorthand must also be there, or be covered, in its spelled-out form.
+    from assistant.answering.matching import contains_any, phrase_key
+    from assistant.answering.scope import _NOT_OUR_LAW_OTHER, JOB_TERMS, OTHER_TERMS, WORK_TERMS
+    from assistant.vietnamese import Lexicon
+
+    lexicon = Lexicon.load()
+    lost = [
+        term
+        for terms in (WORK_TERMS, OTHER_TERMS, JOB_TERMS, _NOT_OUR_LAW_OTHER)
+        for term in terms
+        if not contains_any(phrase_key(lexicon.spell_out(term)), terms)
+    ]
+    assert lost == []
+    assert classify(lexicon.spell_out("cccd bi mat khi dang lam ca, lam lai o dau")).verdict == "out_of_scope"
