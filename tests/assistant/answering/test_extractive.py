@@ -157,6 +157,24 @@ def test_the_law_article_a_decree_details_is_cited_beside_it() -> None:
                                                        passage(2, 35, ARTICLE_35, "1", linked)])) == 1
 
 
+def test_a_linked_article_is_found_anywhere_among_the_retrieved_passages() -> None:
+    from assistant.answering.extractive import LINK_CANDIDATES, LINKED_CITATION_RATIO, MAX_CANDIDATES
+
+    question = "tang ca ngay thuong tinh nhiu %"
+    linked = LINKED_CITATION_RATIO + 0.02
+    between = [passage(n, 100 + n, ARTICLE_35, "1", linked + 0.01) for n in range(2, MAX_CANDIDATES + 3)]
+    law = passage(len(between) + 2, 98, ARTICLE_98, "1", linked)
+    assert law.number <= LINK_CANDIDATES < law.number + MAX_CANDIDATES
+    chosen = ExtractiveGenerator().select(question, [decree_passage(1, 55, DECREE_55, 1.0), *between, law])
+    assert [s.passage.article for s in chosen] == [55, 98]
+    # Beyond the passages looked at, it is not cited.
+    crowd = [passage(n, 100 + n, ARTICLE_35, "1", linked + 0.01) for n in range(2, LINK_CANDIDATES + 1)]
+    late = passage(LINK_CANDIDATES + 1, 98, ARTICLE_98, "1", linked)
+    assert [s.passage.article for s in ExtractiveGenerator().select(
+        question, [decree_passage(1, 55, DECREE_55, 1.0), *crowd, late]
+    )] == [55]
+
+
 def test_an_article_of_the_same_law_named_by_the_first_is_cited_up_to_three_in_all() -> None:
     from assistant.answering.extractive import INTERNAL_CITATION_RATIO, MAX_CITATIONS
 
