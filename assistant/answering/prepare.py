@@ -20,6 +20,10 @@ from assistant.answering.safety import looks_like_injection
 from assistant.retrieval.chunks import Chunk
 from assistant.retrieval.selection import warm_part_counts
 
+# The per-text caches hold about 20,000 clauses and points (see safety.looks_like_injection): a corpus larger
+# than this many articles is prepared in part, laws in force first, and the rest is computed when first met.
+MAX_PREPARED_ARTICLES = 3000
+
 
 @dataclass(frozen=True)
 class Prepared:
@@ -29,13 +33,20 @@ class Prepared:
 
 
 def prepare_provisions(
-    chunks: Sequence[Chunk], article_texts: Callable[[Sequence[str]], dict[str, str]] | None
+    chunks: Sequence[Chunk],
+    article_texts: Callable[[Sequence[str]], dict[str, str]] | None,
+    limit: int = MAX_PREPARED_ARTICLES,
 ) -> Prepared:
-    """Fill the per-text caches for every indexed chunk and, when given, every article they belong to."""
-    parts = sum(warm_part_counts(chunk) for chunk in chunks)
+    """Fill the per-text caches for the indexed chunks and, when given, the articles they belong to (at most
+    ``limit`` articles, those in force first)."""
+    in_force_first = sorted(chunks, key=lambda c: c.valid_to is not None)
+    headings: dict[str, tuple[str, str]] = {}
+    for chunk in in_force_first:
+        if chunk.provision_id and len(headings) < limit:
+            headings.setdefault(chunk.provision_id, (chunk.document_title, chunk.heading))
+    parts = sum(warm_part_counts(chunk) for chunk in in_force_first if chunk.provision_id in headings)
     if article_texts is None:
         return Prepared(0, 0, parts)
-    headings = {c.provision_id: (c.document_title, c.heading) for c in chunks if c.provision_id}
     texts = article_texts(sorted(headings))
     units = 0
     for provision_id, text in texts.items():

@@ -18,6 +18,13 @@ def test_every_indexed_article_is_prepared(labour_code: Corpus) -> None:
     assert prepared.parts == sum(len(c.parts) for c in chunks)
 
 
+def test_a_corpus_larger_than_the_caches_is_prepared_in_part(labour_code: Corpus) -> None:
+    chunks = labour_code.retriever.table.chunks
+    prepared = prepare_provisions(chunks, ArticleTexts(labour_code.db), limit=10)
+    assert prepared.articles == 10
+    assert prepared.parts <= sum(len(c.parts) for c in chunks)
+
+
 def test_after_preparation_an_answer_reads_every_provision_from_the_caches(labour_code: Corpus) -> None:
     chain = labour_code.chain()
     prepare_provisions(labour_code.retriever.table.chunks, chain.article_texts)
