@@ -137,6 +137,8 @@ def test_packaged_lexicon_is_rich(lexicon: Lexicon) -> None:
         ("bị sàm sỡ ở xưởng", "quấy rối tình dục tại nơi làm việc"),
         ("trợ cấp thôi việc tính sao", "trợ cấp thôi việc"),
         ("thử việc mấy tháng", "thời gian thử việc"),
+        ("mất điện cả tuần, xưởng ngừng chạy thì lương tính sao", "tiền lương ngừng việc"),
+        ("cup dien nghi 3 ngay co luong ko", "tiền lương ngừng việc"),
     ],
 )
 def test_expand_adds_legal_terms_with_or_without_marks(lexicon: Lexicon, query: str, legal: str) -> None:
@@ -223,3 +225,10 @@ def test_asking_for_leave_is_not_quitting() -> None:
     assert quitting in lexicon.legal_terms("em muốn nghỉ việc thì báo trước mấy ngày")
     assert quitting not in lexicon.legal_terms("em xin nghỉ 5 ngày về quê được không")
     assert quitting not in lexicon.legal_terms("muốn nghỉ thêm 1 tháng không lương")
+
+
+def test_spelling_out_is_the_same_however_often_it_is_asked(lexicon: Lexicon) -> None:
+    # Cached per message: scope, search, triage and the generator each ask for it.
+    first = lexicon.spell_out("cty ko tra luong 2 thang r mn oi")
+    assert first == lexicon.spell_out("cty ko tra luong 2 thang r mn oi")
+    assert "cong ty" in first and "khong" in first
