@@ -252,13 +252,15 @@ class AnswerChain:
             return False
         if scope.contested:
             return not triage(self._spelled_out(message)).escalation.suggested
-        if not only_generic_work_terms(scope.matched):
-            return False
-        lexicon = self.extractive.lexicon
-        phrases = lexicon.colloquial_terms(message, min_words=2) if lexicon is not None else []
-        if phrases and not only_generic_work_terms(phrases):
+        if not only_generic_work_terms(scope.matched) or self._work_phrases(message):
             return False
         return not triage(self._spelled_out(message)).escalation.suggested
+
+    def _work_phrases(self, message: str) -> bool:
+        """Whether the message holds a work phrase of the lexicon beyond company, boss and wage words."""
+        lexicon = self.extractive.lexicon
+        phrases = lexicon.colloquial_terms(message, min_words=2) if lexicon is not None else []
+        return bool(phrases) and not only_generic_work_terms(phrases)
 
     def _off_topic(self, state: ChainState) -> bool:
         vector_of = getattr(self.retriever, "query_vector", None)
@@ -288,9 +290,7 @@ class AnswerChain:
         ("tiền cọc" of a rented room, "phạt bao nhiêu" for speeding), hence the model's word."""
         if strong_work_terms(state.scope.matched):
             return True
-        lexicon = self.extractive.lexicon
-        phrases = lexicon.colloquial_terms(state.request.message, min_words=2) if lexicon is not None else []
-        if not phrases or only_generic_work_terms(phrases) or self.topic_model is None:
+        if self.topic_model is None or not self._work_phrases(state.request.message):
             return False
         chance = self._off_topic_chance(state)
         if chance is not None:
