@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-all lint bench eval train-topic questions llm clean
+.PHONY: setup run test test-all lint bench eval train-topic train-adapter questions llm clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -44,6 +44,9 @@ eval: setup
 
 train-topic: setup
 	OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m evals.train_topic
+
+train-adapter: setup
+	$(PY) -m evals.train_adapter
 
 questions: setup
 	$(PY) -m evals.export_questions

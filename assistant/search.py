@@ -23,6 +23,7 @@ from assistant.retrieval.embeddings import make_embeddings
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.index import SearchIndex, SyncReport
 from assistant.retrieval.index_lock import index_lock, read_generation, write_generation
+from assistant.retrieval.query_adapter import DEFAULT_PATH as ADAPTER_PATH
 from assistant.vietnamese import Lexicon
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class SearchService:
             chroma_url=settings.chroma.url,
             collection=settings.chroma.collection,
             lexicon=lexicon,
+            adapter_path=ADAPTER_PATH if settings.embedding.query_adapter else None,
         )
         self._retriever: HybridRetriever | None = None
         self._lock = threading.Lock()

@@ -20,6 +20,7 @@ from assistant.retrieval.dense import DenseIndex
 from assistant.retrieval.diacritics import DiacriticRestorer
 from assistant.retrieval.filters import PUBLIC_SCOPE, SearchFilter, date_key, scope_key
 from assistant.retrieval.lexical import LexicalIndex
+from assistant.retrieval.query_adapter import QueryAdapter
 from assistant.retrieval.selection import Reference, asked_figure, best_part, states_figure
 from assistant.vietnamese import Lexicon, fold, marked_share, syllables
 
@@ -151,6 +152,7 @@ class HybridRetriever:
         lexicon: Lexicon | None = None,
         fusion: FusionConfig | None = None,
         restorer: DiacriticRestorer | None = None,
+        adapter: QueryAdapter | None = None,
     ) -> None:
         if lexical.ids != [c.id for c in table.chunks]:
             raise ValueError("lexical index and chunk table are out of step")
@@ -160,6 +162,7 @@ class HybridRetriever:
         self.lexicon = lexicon or Lexicon([])
         self.fusion = fusion or FusionConfig()
         self.restorer = restorer
+        self.adapter = adapter
 
     @property
     def vocabulary(self) -> Container[str]:
@@ -217,10 +220,12 @@ class HybridRetriever:
     def _dense(self, text: str, search_filter: SearchFilter) -> Ranking:
         if self.dense is None or not self.table.chunks:
             return []
-        vector = self.dense.embedding.embed_query(text)
+        vector = np.asarray(self.dense.embedding.embed_query(text), dtype=np.float32)
+        if self.adapter is not None:
+            vector = self.adapter.adapt(vector)
         if self.table.vectors is not None:
-            return self._dense_in_memory(np.asarray(vector, dtype=np.float32), search_filter)
-        found = self.dense.search_vector(vector, self.fusion.candidates, search_filter)
+            return self._dense_in_memory(vector, search_filter)
+        found = self.dense.search_vector(vector.tolist(), self.fusion.candidates, search_filter)
         ranking: Ranking = []
         for chunk_id, score in found:
             row = self.table.row_of.get(chunk_id)

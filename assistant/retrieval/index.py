@@ -26,6 +26,7 @@ from assistant.retrieval.diacritics import DiacriticRestorer, sample_questions
 from assistant.retrieval.embeddings import CachedEmbeddings, EmbeddingCache, ModelEmbeddings
 from assistant.retrieval.hybrid import ChunkTable, FusionConfig, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex, chunk_tokens
+from assistant.retrieval.query_adapter import QueryAdapter
 from assistant.vietnamese import Lexicon
 
 log = logging.getLogger(__name__)
@@ -101,6 +102,7 @@ class SearchIndex:
         collection: str = DEFAULT_COLLECTION,
         lexicon: Lexicon | None = None,
         fusion: FusionConfig | None = None,
+        adapter_path: Path | None = None,
     ) -> None:
         self.directory = Path(data_dir) / "index"
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -112,6 +114,7 @@ class SearchIndex:
         self.dense = DenseIndex(self.client, collection, self.embedding)
         self.lexicon = lexicon
         self.fusion = fusion
+        self.adapter = QueryAdapter.load(adapter_path, self.embedding.model_id) if adapter_path else None
 
     @property
     def lexical_dir(self) -> Path:
@@ -192,7 +195,9 @@ class SearchIndex:
         table = ChunkTable(chunks)
         if vectors_in_memory:
             table = ChunkTable(chunks, *self.dense.vectors([c.id for c in chunks]))
-        return HybridRetriever(table, lexical, self.dense, self.lexicon, self.fusion, restorer=self._restorer())
+        return HybridRetriever(
+            table, lexical, self.dense, self.lexicon, self.fusion, restorer=self._restorer(), adapter=self.adapter
+        )
 
     def counts(self) -> dict[str, int]:
         """Chunks in each index, for health checks (/readyz) and tests."""

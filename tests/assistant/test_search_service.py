@@ -97,3 +97,18 @@ def test_a_running_process_picks_up_documents_ingested_by_another(settings: Sett
     assert hits and hits[0].work_number == "01/2029/QC-CĐCS"
     assert server.retriever is not before and server.refresh() is False
     server.close()
+
+
+def test_search_uses_the_shipped_query_adapter_unless_turned_off(settings: Settings) -> None:
+    from assistant.config import EmbeddingSettings
+    from assistant.search import SearchService
+
+    upgrade(settings)
+    db = Database(settings)
+    service = SearchService(settings, db)
+    assert service.index.adapter is not None and service.index.adapter.embedding_model == service.embedding_model
+    service.close()
+    off = settings.model_copy(update={"embedding": EmbeddingSettings(query_adapter=False)})
+    service = SearchService(off, db)
+    assert service.index.adapter is None
+    service.close()

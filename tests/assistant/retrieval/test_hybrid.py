@@ -13,7 +13,10 @@ from assistant.retrieval.chunks import Chunk, chunks_from_provision
 from assistant.retrieval.embeddings import E5Embeddings
 from assistant.retrieval.hybrid import FusionConfig, HybridRetriever
 from assistant.retrieval.index import SearchIndex
+from assistant.retrieval.query_adapter import DEFAULT_PATH as ADAPTER_PATH
+from assistant.retrieval.query_adapter import QueryAdapter
 from assistant.vietnamese import Lexicon
+from evals.datasets import load_datasets
 from tests.assistant.retrieval.retrieval_sample import BLLD_2012, article_chunks
 
 TODAY = date(2026, 11, 28)
@@ -217,3 +220,36 @@ def test_a_question_that_spells_out_a_title_favours_that_article(
     key = (chunk.work_number, chunk.article)
     assert after[key] == pytest.approx(before[key] + 0.1)
     assert _top(boosted.search(fold(question), k=1, as_of=TODAY)) == [key]
+
+
+def _dense_rank(retriever: HybridRetriever, question: str, article: int) -> int:
+    hits = retriever.search_dense(question, k=len(HYBRID_ARTICLES) + 3, as_of=TODAY)
+    ranked = [h.article for h in hits if h.work_number == "45/2019/QH14"]
+    return ranked.index(article) + 1 if article in ranked else len(HYBRID_ARTICLES) + 1
+
+
+def test_the_shipped_query_adapter_brings_colloquial_questions_closer_to_their_article(
+    retriever: HybridRetriever,
+) -> None:
+    """The tuning sets' colloquial questions about the sample's articles, dense search alone: the adapter fitted on
+    them (assistant/data/query_adapter.npz) must rank their gold article higher than the raw e5 vector does."""
+    adapter = QueryAdapter.load(ADAPTER_PATH, retriever.dense.embedding.model_id)  # type: ignore[union-attr]
+    assert adapter is not None
+    questions = [
+        (q.question, g.article)
+        for q in load_datasets(["slangdev", "slangdev2", "slangdev3", "slangdev4"])
+        for g in q.gold[:1]
+        if g.work_number == "45/2019/QH14" and g.article in HYBRID_ARTICLES
+    ]
+    assert len(questions) >= 40
+    before = [_dense_rank(retriever, q, a) for q, a in questions]
+    retriever.adapter = adapter
+    try:
+        after = [_dense_rank(retriever, q, a) for q, a in questions]
+    finally:
+        retriever.adapter = None
+    first_before, first_after = sum(r == 1 for r in before), sum(r == 1 for r in after)
+    mrr_before = sum(1 / r for r in before) / len(before)
+    mrr_after = sum(1 / r for r in after) / len(after)
+    assert first_after >= first_before + len(questions) // 10
+    assert mrr_after > mrr_before + 0.05
