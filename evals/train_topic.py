@@ -24,7 +24,7 @@ from evals.datasets import EvalQuestion, load_datasets
 
 TRAINING_SETS = (
     "levietsangg", "mrhao165", "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "scopedev",
-    "scopedev2", "scopedev3",
+    "scopedev2", "scopedev3", "scopedev4",
 )
 # Chosen on the left-out sets: at 0.9 one in-scope question whose only work words name a company, a boss or a wage
 # was refused, and most out-of-scope ones that the keyword lists let through on such words were.
