@@ -84,7 +84,7 @@ OTHER_TERMS = term_list(
     |cccd bi mat|mat cccd|can cuoc cong dan bi mat|can cuoc bi mat|mat can cuoc|lam lai can cuoc|cap lai can cuoc
     |hai quan|thu tuc nhap khau|xac nhan tinh trang hon nhan|sang ten|vay tin chap|mua vang
     |the tin dung|do vui|cau do|bo thuoc la|xa thai|nuoc thai|o nhiem moi truong|mua laptop|mua dien thoai
-    |nen chon con nao"""
+    |nen chon con nao|lam cong an|thi cong an|tuyen cong an|thi tuyen cong an"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -191,7 +191,7 @@ SMALL_TALK = term_list(
 GENERIC_WORK_TERMS = frozenset(
     term_list(
         """cong ty|cty|doanh nghiep|sep|giam doc|quan ly|nhan vien|cong nhan|to truong|truong ca|quan doc|luong
-        |tien luong|di lam|lam viec"""
+        |tien luong|di lam|lam viec|phong van|lam cong|xin viec|tuyen dung|nghi phep|ho so xin viec|xin lam"""
     )
 ) | frozenset(JOB_TERMS)
 

@@ -81,6 +81,11 @@ def e5() -> E5Embeddings:
         ("Công ty mình sắp chuyển trụ sở, nên thuê văn phòng quận nào rẻ?", True),
         ("Công ty có được giữ bằng đại học bản gốc của nhân viên không?", False),
         ("Sếp nói tháng này công ty khó khăn nên trả chậm 20 ngày, có được không?", False),
+        # Interview and recruitment words alone: tips are not ours, discrimination in hiring is.
+        ("Phỏng vấn bằng tiếng Anh thì nên giới thiệu bản thân thế nào cho ấn tượng?", True),
+        ("Nhà tuyển dụng hỏi vì sao nghỉ chỗ cũ thì trả lời sao cho khéo?", True),
+        ("Tuyển dụng mà chỉ nhận nam, không nhận nữ có vi phạm không?", False),
+        ("Đi phỏng vấn bị hỏi có người yêu chưa, có bị phân biệt đối xử không?", False),
     ],
 )
 def test_the_shipped_model_reads_what_a_company_question_is_about(
