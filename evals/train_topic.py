@@ -26,9 +26,11 @@ TRAINING_SETS = (
     "levietsangg", "mrhao165", "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "scopedev",
     "scopedev2", "scopedev3", "scopedev4",
 )
-# Chosen on the left-out sets: at 0.9 one in-scope question whose only work words name a company, a boss or a wage
-# was refused, and most out-of-scope ones that the keyword lists let through on such words were.
-THRESHOLD = 0.9
+# Chosen on the left-out sets. Sixth session: at 0.7 one in-scope question whose only work words name a company, a
+# boss or a wage was refused. Eighth session, with scopedev4 and the wider gate: of the 65 gated out-of-scope
+# questions 0.9 refuses 47, 0.85 49, 0.8 50, 0.7 56, and none of the 67 gated in-scope ones (the highest scores
+# 0.68); 0.85 keeps a margin for in-scope questions like "bị hỏi có người yêu chưa khi phỏng vấn" (0.76).
+THRESHOLD = 0.85
 console = Console(stderr=True)
 
 
