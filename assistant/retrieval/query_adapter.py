@@ -68,7 +68,9 @@ class QueryAdapter:
             )
             return None
         blend = float(meta.get("blend", 1.0))
-        return cls(embedding_model=embedding_model, matrix=matrix, blend=blend, about=dict(meta.get("about") or {}))
+        about = dict(meta.get("about") or {})
+        log.info("Bộ chuyển vectơ câu hỏi %s: %s câu hỏi huấn luyện, tỉ lệ %.2f", path, about.get("questions"), blend)
+        return cls(embedding_model=embedding_model, matrix=matrix, blend=blend, about=about)
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:
