@@ -23,8 +23,8 @@ from evals.corpus_env import DEFAULT_DIR, corpus_platform
 from evals.datasets import EvalQuestion, load_datasets
 
 TRAINING_SETS = (
-    "levietsangg", "mrhao165", "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "scopedev",
-    "scopedev2", "scopedev3", "scopedev4",
+    "levietsangg", "mrhao165", "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5",
+    "slangdev6", "scopedev", "scopedev2", "scopedev3", "scopedev4",
 )
 # Chosen on the left-out sets. Sixth session: at 0.7 one in-scope question whose only work words name a company, a
 # boss or a wage was refused. Eighth session, with scopedev4 and the wider gate: of the 65 gated out-of-scope
