@@ -14,7 +14,10 @@ from pathlib import Path
 
 from evals.datasets import detect_style, load_datasets
 
-TUNING_SETS = ("slangdev", "slangdev2", "slangdev3", "slangdev4", "scopedev", "scopedev2", "scopedev3")
+TUNING_SETS = (
+    "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "scopedev", "scopedev2", "scopedev3",
+    "scopedev4",
+)
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "assistant" / "data" / "questions.txt"
 HEADER = """\
 # Câu hỏi mẫu có dấu, viết theo cách người lao động hay hỏi (mỗi dòng một câu).
