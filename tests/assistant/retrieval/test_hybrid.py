@@ -253,3 +253,18 @@ def test_the_shipped_query_adapter_brings_colloquial_questions_closer_to_their_a
     mrr_after = sum(1 / r for r in after) / len(after)
     assert first_after >= first_before + len(questions) // 10
     assert mrr_after > mrr_before + 0.05
+
+
+@pytest.mark.parametrize("method", ["search", "search_dense"])
+def test_the_query_adapter_still_finds_a_units_own_rule(retriever: HybridRetriever, method: str) -> None:
+    """The adapter was fitted on public law only; a grassroots union's own rule, loaded later by a curator, must
+    still come first for the question it answers (the blend keeps a quarter of the original vector)."""
+    adapter = QueryAdapter.load(ADAPTER_PATH, retriever.dense.embedding.model_id)  # type: ignore[union-attr]
+    retriever.adapter = adapter
+    try:
+        hits = getattr(retriever, method)(
+            "đoàn viên nghỉ phép năm được hỗ trợ bao nhiêu", k=5, as_of=TODAY, scopes=["CDCS-A"]
+        )
+    finally:
+        retriever.adapter = None
+    assert _top(hits) == [("05/QC-CĐCS-A", 3)]
