@@ -85,8 +85,9 @@ OTHER_TERMS = term_list(
     |hai quan|thu tuc nhap khau|xac nhan tinh trang hon nhan|sang ten|vay tin chap|mua vang
     |the tin dung|do vui|cau do|bo thuoc la|xa thai|nuoc thai|o nhiem moi truong|mua laptop|mua dien thoai
     |nen chon con nao|lam cong an|thi cong an|tuyen cong an|thi tuyen cong an
-    |thanh lap cong ty|thanh lap cty|co dong|von dieu le|mua lai cong ty|vao lop 1|xin hoc|nhap hoc|chuyen truong
-    |truong cong lap|ho ngheo|ho can ngheo|me chong|bo chong|con dau|ca do|chu no|giay no|go anh|dang anh|hop tuoi"""
+    |thanh lap cong ty|thanh lap cty|may co dong|co dong sang lap|dai hoi co dong|von dieu le|mua lai cong ty
+    |vao lop 1|xin hoc cho con|cho con vao hoc|nhap hoc|chuyen truong|truong cong lap|ho ngheo|ho can ngheo|me chong
+    |bo chong|danh lo de|choi lo de|go anh|hop tuoi"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
