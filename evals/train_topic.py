@@ -30,8 +30,8 @@ TRAINING_SETS = (
 # boss or a wage was refused. Eighth session, with scopedev4 and the wider gate: of the 65 gated out-of-scope
 # questions 0.9 refused 47, 0.85 49, 0.8 50, 0.7 56, and none of the 67 gated in-scope ones (the highest scores
 # 0.68); 0.85 keeps a margin for in-scope questions like "bị hỏi có người yêu chưa khi phỏng vấn" (0.76). With
-# slangdev5 and slangdev6 too: 0.9 51, 0.85 52, 0.8 54, 0.7 57 of 65; from 0.8 down one of the 96 gated in-scope
-# questions is refused (annual leave spent travelling, 0.82).
+# slangdev5 and slangdev6 too: 0.9 51, 0.85 52, 0.8 54, 0.7 57 of 65; from 0.8 down one of the gated in-scope
+# questions (84-96 as the keyword lists changed) is refused (annual leave spent travelling, 0.82).
 THRESHOLD = 0.85
 console = Console(stderr=True)
 
