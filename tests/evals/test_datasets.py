@@ -190,8 +190,8 @@ def test_heldout_sets_are_apart_from_the_development_sets(name: str) -> None:
     assert all(q.expects == "refuse" and not q.gold for q in heldout if q.expects != "answer")
     assert Counter(q.style for q in heldout)["no_diacritics"] >= len(heldout) / 3
     others = (
-        "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "scopedev",
-        "scopedev2", "scopedev3", "scopedev4", *(set(HELDOUT_SETS) - {name}),
+        "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
+        "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", *(set(HELDOUT_SETS) - {name}),
     )
     questions = {q.question for other in others for q in load_dataset(other)}
     assert not {q.question for q in heldout} & questions
@@ -225,8 +225,8 @@ def _articles(text: str) -> dict[int, str]:
 
 
 TUNING_SETS = (
-    "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "scopedev",
-    "scopedev2", "scopedev3", "scopedev4", "levietsangg", "mrhao165",
+    "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
+    "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "levietsangg", "mrhao165",
 )
 
 
