@@ -28,8 +28,8 @@ from evals.corpus_env import DEFAULT_DIR, corpus_platform
 from evals.datasets import EvalQuestion, load_datasets
 
 TRAINING_SETS = (
-    "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "scopedev", "scopedev2", "scopedev3",
-    "scopedev4",
+    "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7", "slangdev8", "scopedev",
+    "scopedev2", "scopedev3", "scopedev4",
 )
 # Each tuning set left out in turn and answered with an adapter fitted on the others (eval runner). On the first
 # eight sets (935 answered in-scope questions): gold clause / gold article cited 62.6 / 78.3% with article targets

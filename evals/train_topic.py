@@ -24,14 +24,16 @@ from evals.datasets import EvalQuestion, load_datasets
 
 TRAINING_SETS = (
     "levietsangg", "mrhao165", "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5",
-    "slangdev6", "scopedev", "scopedev2", "scopedev3", "scopedev4",
+    "slangdev6", "slangdev7", "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4",
 )
 # Chosen on the left-out sets. Sixth session: at 0.7 one in-scope question whose only work words name a company, a
 # boss or a wage was refused. Eighth session, with scopedev4 and the wider gate: of the 65 gated out-of-scope
 # questions 0.9 refused 47, 0.85 49, 0.8 50, 0.7 56, and none of the 67 gated in-scope ones (the highest scores
 # 0.68); 0.85 keeps a margin for in-scope questions like "bị hỏi có người yêu chưa khi phỏng vấn" (0.76). With
 # slangdev5 and slangdev6 too: 0.9 51, 0.85 52, 0.8 54, 0.7 57 of 65; from 0.8 down one of the gated in-scope
-# questions (84-96 as the keyword lists changed) is refused (annual leave spent travelling, 0.82).
+# questions (84-96 as the keyword lists changed) is refused (annual leave spent travelling, 0.82). With slangdev7 and
+# slangdev8 too: 0.9 54, 0.85 59, 0.8 62, 0.7 65 of 71, and that question (0.885) from 0.85 down, of 92 in-scope;
+# 0.85 stayed: five more out-of-scope questions refused for one in-scope one, which the final model answers (0.69).
 THRESHOLD = 0.85
 console = Console(stderr=True)
 

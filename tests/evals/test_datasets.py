@@ -260,3 +260,18 @@ def test_the_restorer_sample_questions_come_from_the_tuning_sets_only() -> None:
     assert not set(TUNING_SETS) & set(unseen)
     others = {" ".join(q.question.split()) for name in unseen for q in load_dataset(name)}
     assert not shipped & others
+
+
+def test_no_fitted_question_repeats_a_development_or_held_out_one_even_unmarked() -> None:
+    """The query adapter, the topic model and the mark restorer are fitted on the tuning sets: a question typed
+    the same way in a development or held-out set (marks and punctuation aside) would make those figures in-sample."""
+    from assistant.vietnamese import fold
+    from evals.train_adapter import TRAINING_SETS
+
+    def key(text: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", " ", fold(text).lower()).split())
+
+    unseen = {key(q.question) for name in ("levietsangg", "mrhao165", "own", "own_scope", *HELDOUT_SETS)
+              for q in load_dataset(name)}
+    fitted = {q.id: key(q.question) for name in TRAINING_SETS for q in load_dataset(name)}
+    assert not [qid for qid, text in fitted.items() if text in unseen]
