@@ -87,7 +87,8 @@ OTHER_TERMS = term_list(
     |nen chon con nao|lam cong an|thi cong an|tuyen cong an|thi tuyen cong an
     |thanh lap cong ty|thanh lap cty|may co dong|co dong sang lap|dai hoi co dong|von dieu le|mua lai cong ty
     |vao lop 1|xin hoc cho con|cho con vao hoc|nhap hoc|chuyen truong|truong cong lap|ho ngheo|ho can ngheo|me chong
-    |bo chong|danh lo de|choi lo de|go anh|hop tuoi"""
+    |bo chong|danh lo de|choi lo de|go anh|hop tuoi|bao luc gia dinh|van bang 2|gop von mo|gop von kinh doanh
+    |bao hiem y te ho gia dinh|trai tuyen|dung tuyen|vuot tuyen"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -105,6 +106,8 @@ WEAK_WORK_TERMS = frozenset(
 _OTHER_BEATS_WORK = {
     **{term: "bao hiem" for term in OTHER_TERMS if "bao hiem" in term},
     "bao viet": "bao hiem",
+    # Health insurance outside work (the household card, treatment outside one's registered hospital): Luật BHYT.
+    **{term: "bao hiem" for term in ("trai tuyen", "dung tuyen", "vuot tuyen")},
     "so huu tri tue": "huu tri",
 }
 

@@ -103,6 +103,10 @@ from evals.datasets import load_dataset
         ("Chồng làm công nhân lương 9 triệu thì nhà có được xét hộ cận nghèo không?", "out_of_scope"),
         ("Công ty cũ đăng ảnh em lên quảng cáo, đòi gỡ ảnh được không?", "out_of_scope"),
         ("Công ty cổ phần nợ lương 3 tháng thì làm sao?", "in_scope"),
+        # Domestic violence, a second degree, a shop with friends and health insurance outside work are not ours.
+        ("Chồng em làm tài xế cho công ty, tối về say rượu đánh vợ, bạo lực gia đình thì báo ở đâu?", "out_of_scope"),
+        ("Con em nằm viện, thẻ bảo hiểm y tế điều trị trái tuyến được chi trả bao nhiêu?", "out_of_scope"),
+        ("Cty không đóng bảo hiểm y tế cho công nhân thì bị phạt không?", "in_scope"),
         # Folded, "có đóng" is "cổ đông", "còn đau" is "con dâu", "ca đó" is "cá độ": those stay out of the lists.
         ("cty có đóng bhxh cho e ko", "in_scope"),
         ("đi làm về lưng vẫn còn đau, có được nghỉ ốm không", "in_scope"),
