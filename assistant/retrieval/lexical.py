@@ -77,13 +77,7 @@ class LexicalIndex:
 
     def search(self, text: str, k: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
         """Rows and scores of the best k chunks with a positive score, allowed by ``mask``."""
-        scores = self.scores(text, mask)
-        if scores.size == 0:
-            return []
-        k = min(k, scores.size)
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+        return top_rows(self.scores(text, mask), k)
 
     def save(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
@@ -110,3 +104,14 @@ class LexicalIndex:
             return cls([], None)
         model = bm25s.BM25.load(str(directory / "bm25"), mmap=False, show_progress=False, verbosity=0)
         return cls(ids, model)
+
+
+def top_rows(scores: np.ndarray, k: int, positive_only: bool = True) -> list[tuple[int, float]]:
+    """The best ``k`` rows by score, best first (ties in row order), without -inf rows (nor, by default, 0)."""
+    k = min(k, scores.size)
+    if k <= 0:
+        return []
+    top = np.argpartition(-scores, k - 1)[:k]
+    top = top[np.argsort(-scores[top], kind="stable")]
+    floor = 0.0 if positive_only else -np.inf
+    return [(int(row), float(scores[row])) for row in top if scores[row] > floor]
