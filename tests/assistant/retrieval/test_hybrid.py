@@ -268,3 +268,24 @@ def test_the_query_adapter_still_finds_a_units_own_rule(retriever: HybridRetriev
     finally:
         retriever.adapter = None
     assert _top(hits) == [("05/QC-CĐCS-A", 3)]
+
+
+def test_a_figure_question_is_answered_by_the_closest_clause_that_states_one(retriever: HybridRetriever) -> None:
+    """Khoản 2 Điều 113 ranks first for "nghỉ phép năm được bao nhiêu ngày" but states no number of days;
+    khoản 6 (travel days) and khoản 1 (12 days) both do: the one closer in meaning answers."""
+    import numpy as np
+
+    rows = {
+        c.clause: i for i, c in enumerate(retriever.table.chunks)
+        if c.work_number == "45/2019/QH14" and c.article == 113 and c.valid_to is None
+    }
+    ranking = [(rows["2"], 0.93), (rows["6"], 0.89), (rows["1"], 0.86), (rows["3"], 0.5)]
+    best = {("45/2019/QH14", "113"): (rows["2"], 0.93)}
+    cosines = np.zeros(len(retriever.table.chunks), dtype=np.float32)
+    cosines[rows["6"]], cosines[rows["1"]] = 0.959, 0.972
+    key = ("45/2019/QH14", "113")
+    assert retriever._with_figure(best, ranking, "ngay", cosines)[key] == (rows["1"], 0.93)
+    assert retriever._with_figure(best, ranking, "ngay")[key] == (rows["6"], 0.93)
+    # A clause scored well below the best one never stands for the article.
+    far = [(rows["2"], 0.93), (rows["1"], 0.5)]
+    assert retriever._with_figure(best, far, "ngay", cosines)[key] == (rows["2"], 0.93)
