@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-all lint bench eval train-topic train-adapter questions llm clean
+.PHONY: setup run test test-all lint bench eval train-topic train-adapter train-reranker questions llm clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -41,6 +41,9 @@ llm: setup
 
 eval: setup
 	OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m evals.run
+
+train-reranker: setup
+	OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m evals.train_reranker
 
 train-topic: setup
 	OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 $(PY) -m evals.train_topic

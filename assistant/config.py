@@ -21,6 +21,9 @@ class EmbeddingSettings(BaseModel):
     # The map of question vectors fitted on the colloquial tuning sets (assistant/retrieval/query_adapter.py);
     # used only with the model it was fitted for.
     query_adapter: bool = True
+    # The learned order of the articles search finds (assistant/retrieval/reranker.py), fitted on this model's
+    # cosines; used only with the model it was fitted for.
+    article_reranker: bool = True
 
 
 class LLMSettings(BaseModel):

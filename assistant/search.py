@@ -24,6 +24,7 @@ from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.index import SearchIndex, SyncReport
 from assistant.retrieval.index_lock import index_lock, read_generation, write_generation
 from assistant.retrieval.query_adapter import DEFAULT_PATH as ADAPTER_PATH
+from assistant.retrieval.reranker import DEFAULT_PATH as RERANKER_PATH
 from assistant.vietnamese import Lexicon
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,7 @@ class SearchService:
             collection=settings.chroma.collection,
             lexicon=lexicon,
             adapter_path=ADAPTER_PATH if settings.embedding.query_adapter else None,
+            reranker_path=RERANKER_PATH if settings.embedding.article_reranker else None,
         )
         self._retriever: HybridRetriever | None = None
         self._lock = threading.Lock()

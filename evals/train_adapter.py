@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from rich.progress import track
 from assistant.retrieval.filters import SearchFilter
 from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.query_adapter import DEFAULT_PATH, QueryAdapter, fit
+from assistant.search import SearchService
 from evals.corpus_env import DEFAULT_DIR, corpus_platform
 from evals.datasets import EvalQuestion, load_datasets
 
@@ -104,13 +106,29 @@ def left_out(
     return figures
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Huấn luyện bộ chuyển vectơ câu hỏi cho tìm kiếm ngữ nghĩa")
-    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR)
-    parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
-    args = parser.parse_args(argv)
-    platform = corpus_platform(args.data_dir, console=console)
-    search = platform.search
+@dataclass(frozen=True)
+class TrainingData:
+    """The tuning questions that have gold provisions in force, their e5 vectors and their targets."""
+
+    questions: list[EvalQuestion]
+    vectors: np.ndarray
+    targets: np.ndarray
+    chunks: np.ndarray
+    articles: np.ndarray
+    gold: list[set[int]]
+
+    @property
+    def sets(self) -> list[str]:
+        return [q.dataset for q in self.questions]
+
+    def adapter_without(self, name: str, embedding_model: str) -> QueryAdapter:
+        """An adapter fitted on every tuning set but ``name``, for figures on questions it has not seen."""
+        kept = np.asarray(self.sets) != name
+        matrix = fit(self.vectors[kept], self.targets[kept], RIDGE)
+        return QueryAdapter(embedding_model=embedding_model, matrix=matrix, blend=BLEND, about={"left_out": name})
+
+
+def training_data(search: SearchService) -> TrainingData:
     retriever = search.retriever
     if retriever.table.vectors is None:
         raise SystemExit("Bộ chuyển vectơ cần chỉ mục vectơ (embedding) nạp trong bộ nhớ.")
@@ -136,8 +154,19 @@ def main(argv: list[str] | None = None) -> int:
         gold.append({int(articles[p]) for p in positions})
     if not kept:
         raise SystemExit("Không có câu hỏi nào có điều luật chuẩn trong kho đang hiệu lực.")
-    x, y = np.stack(vectors), np.stack(targets)
-    figures = left_out(x, y, [q.dataset for q in kept], chunks, articles, gold)
+    return TrainingData(kept, np.stack(vectors), np.stack(targets), chunks, articles, gold)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Huấn luyện bộ chuyển vectơ câu hỏi cho tìm kiếm ngữ nghĩa")
+    parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR)
+    parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
+    args = parser.parse_args(argv)
+    platform = corpus_platform(args.data_dir, console=console)
+    search = platform.search
+    data = training_data(search)
+    x, y = data.vectors, data.targets
+    figures = left_out(x, y, data.sets, data.chunks, data.articles, data.gold)
     adapter = QueryAdapter(
         embedding_model=search.embedding_model,
         matrix=fit(x, y, RIDGE),
@@ -145,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         about={
             "trained": date.today().isoformat(),
             "sets": list(TRAINING_SETS),
-            "questions": len(kept),
+            "questions": len(data.questions),
             "ridge": RIDGE,
             "blend": BLEND,
             "left_out_each_set": figures,
@@ -153,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     adapter.save(args.out)
     platform.close()
-    console.print(f"Đã ghi {args.out}: {len(kept)} câu hỏi")
+    console.print(f"Đã ghi {args.out}: {len(data.questions)} câu hỏi")
     for name, row in figures.items():
         console.print(f"  {name}: {row}")
     return 0

@@ -21,12 +21,13 @@ from assistant.retrieval.diacritics import DiacriticRestorer
 from assistant.retrieval.filters import PUBLIC_SCOPE, SearchFilter, date_key, scope_key
 from assistant.retrieval.lexical import LexicalIndex, top_rows
 from assistant.retrieval.query_adapter import QueryAdapter
+from assistant.retrieval.reranker import CANDIDATES as RERANK_CANDIDATES
+from assistant.retrieval.reranker import ArticleEvidence, ArticleReranker
 from assistant.retrieval.selection import Reference, asked_figure, best_part, states_figure
-from assistant.vietnamese import Lexicon, fold, marked_share, syllables
+from assistant.retrieval.titles import names_title, question_words
+from assistant.vietnamese import Lexicon, fold, marked_share
 
 RRF_K = 60
-MIN_TITLE_SYLLABLES = 3
-_HEADING_PREFIX = re.compile(r"^Điều\s+\S+?\.\s*")
 CANDIDATES = 50
 # Below this share of marked words a question is treated as typed without marks and restored for e5.
 RESTORE_BELOW = 0.5
@@ -153,6 +154,7 @@ class HybridRetriever:
         fusion: FusionConfig | None = None,
         restorer: DiacriticRestorer | None = None,
         adapter: QueryAdapter | None = None,
+        reranker: ArticleReranker | None = None,
     ) -> None:
         if lexical.ids != [c.id for c in table.chunks]:
             raise ValueError("lexical index and chunk table are out of step")
@@ -163,6 +165,7 @@ class HybridRetriever:
         self.fusion = fusion or FusionConfig()
         self.restorer = restorer
         self.adapter = adapter
+        self.reranker = reranker
 
     @property
     def vocabulary(self) -> Container[str]:
@@ -174,6 +177,30 @@ class HybridRetriever:
     def search(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
+        ranking, expanded, penalty, rankings = self._rank(query, as_of, scopes)
+        if rankings is None:
+            return self._hits(ranking, expanded, k, penalty_factor=penalty)
+        return self._hits(ranking, expanded, k, self.fusion.title_bonus, penalty, rankings)
+
+    def article_candidates(
+        self, query: str, as_of: date | None = None, scopes: Collection[str] | None = None
+    ) -> list[tuple[tuple[str, int], ArticleEvidence]]:
+        """The articles the reranker would reorder for this question, in search's order without it, each with
+        what both rankings say about it (``make train-reranker`` learns from these)."""
+        ranking, expanded, penalty, rankings = self._rank(query, as_of, scopes)
+        if rankings is None:
+            return []
+        fused, adjusted = self._article_scores(ranking, expanded, self.fusion.title_bonus, penalty, rankings)
+        keys = sorted(adjusted, key=lambda key: -adjusted[key][1])[:RERANK_CANDIDATES]
+        evidence = self.article_evidence(keys, fused, adjusted, expanded, rankings)
+        chunks = [self.table.chunks[fused[key][0]] for key in keys]
+        return [((c.work_number, c.article), e) for c, e in zip(chunks, evidence, strict=True)]
+
+    def _rank(
+        self, query: str, as_of: date | None, scopes: Collection[str] | None
+    ) -> tuple[Ranking, str, float, Rankings | None]:
+        """The fused chunk ranking, the expanded question, the penalty-decree factor, and both rankings (None
+        without dense search)."""
         search_filter = SearchFilter.build(as_of, scopes)
         query = self.lexicon.spell_out(query)
         expanded = self.lexicon.expand(query)
@@ -181,12 +208,13 @@ class HybridRetriever:
         lexical = top_rows(lexical_scores, self.fusion.candidates)
         penalty = PENALTY_BOOST if asks_about_penalty(query) else PENALTY_DEMOTE
         if self.dense is None:
-            return self._hits(lexical, expanded, k, penalty_factor=penalty)
+            return lexical, expanded, penalty, None
         vector = self._query_vector(self.dense_query(query))
         cosines = self._cosines(vector, search_filter)
         dense = self._dense_ranking(vector, cosines, search_filter)
-        fused = self._fuse(lexical, dense, Scores(lexical_scores, cosines))
-        return self._hits(fused, expanded, k, self.fusion.title_bonus, penalty, cosines)
+        scores = Scores(lexical_scores, cosines)
+        rankings = Rankings(lexical, dense, scores, penalty == PENALTY_BOOST)
+        return self._fuse(lexical, dense, scores), expanded, penalty, rankings
 
     def search_bm25(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
@@ -268,32 +296,113 @@ class HybridRetriever:
         k: int,
         title_bonus: float = 0.0,
         penalty_factor: float = 1.0,
-        cosines: np.ndarray | None = None,
+        rankings: Rankings | None = None,
     ) -> list[Hit]:
-        best: dict[tuple[str, str], tuple[int, float]] = {}
+        fused, best = self._article_scores(ranking, query, title_bonus, penalty_factor, rankings)
+        candidates = sorted(best, key=lambda key: -best[key][1])
+        if self.reranker is not None and rankings is not None:
+            candidates = self._reranked(candidates, fused, best, query, rankings)
+        reference = Reference.parse(query)
+        # An article the question names itself ("Điều 36") comes first; the order above decides among the rest.
+        named_first = sorted(
+            candidates, key=lambda key: not reference.names_article(self.table.chunks[best[key][0]].article_label)
+        )
+        weights = self._weights(query)
+        unit = asked_figure(query)
+        return [
+            self._hit(self.table.chunks[self._named_clause(row, reference)], score, weights, reference, unit)
+            for row, score in (best[key] for key in named_first[:k])
+        ]
+
+    def _article_scores(
+        self,
+        ranking: Ranking,
+        query: str,
+        title_bonus: float,
+        penalty_factor: float,
+        rankings: Rankings | None,
+    ) -> tuple[dict[tuple[str, str], tuple[int, float]], dict[tuple[str, str], tuple[int, float]]]:
+        """Each article's best chunk and fused score; and the chunk that stands for it (the clause stating a figure
+        asked for) with the score search ranks by (title bonus and penalty-decree factor applied)."""
+        fused: dict[tuple[str, str], tuple[int, float]] = {}
         for row, score in ranking:
             chunk = self.table.chunks[row]
             key = (chunk.work_number, chunk.article_label)
-            if key not in best or score > best[key][1]:
-                best[key] = (row, score)
+            if key not in fused or score > fused[key][1]:
+                fused[key] = (row, score)
+        best = fused
         unit = asked_figure(query)
         if unit is not None:
-            best = self._with_figure(best, ranking, unit, cosines)
+            best = self._with_figure(best, ranking, unit, rankings.scores.dense if rankings else None)
         if title_bonus:
             best = self._with_title_bonus(best, query, title_bonus)
         if penalty_factor != 1.0:
             best = self._with_penalty_factor(best, penalty_factor)
-        reference = Reference.parse(query)
-        # An article the question names itself ("Điều 36") comes first; score decides among the rest.
-        ordered = sorted(
-            best.values(),
-            key=lambda item: (not reference.names_article(self.table.chunks[item[0]].article_label), -item[1]),
-        )[:k]
-        weights = self._weights(query)
-        return [
-            self._hit(self.table.chunks[self._named_clause(row, reference)], score, weights, reference, unit)
-            for row, score in ordered
-        ]
+        return fused, best
+
+    def _reranked(
+        self,
+        candidates: list[tuple[str, str]],
+        fused: dict[tuple[str, str], tuple[int, float]],
+        adjusted: dict[tuple[str, str], tuple[int, float]],
+        query: str,
+        rankings: Rankings,
+    ) -> list[tuple[str, str]]:
+        """The first ``reranker.CANDIDATES`` articles in the reranker's order, then the rest as they were."""
+        assert self.reranker is not None
+        head = candidates[:RERANK_CANDIDATES]
+        evidence = self.article_evidence(head, fused, adjusted, query, rankings)
+        return [head[i] for i in self.reranker.order(evidence)] + candidates[RERANK_CANDIDATES:]
+
+    def article_evidence(
+        self,
+        keys: Sequence[tuple[str, str]],
+        fused: dict[tuple[str, str], tuple[int, float]],
+        adjusted: dict[tuple[str, str], tuple[int, float]],
+        query: str,
+        rankings: Rankings,
+    ) -> list[ArticleEvidence]:
+        """What both rankings say about each article (see assistant/retrieval/reranker.py)."""
+        article = _article_of(self.table.chunks)
+        chunks_in: list[dict[tuple[str, str], int]] = []
+        places: list[dict[tuple[str, str], int]] = []
+        for ranking in (rankings.lexical, rankings.dense):
+            counts: dict[tuple[str, str], int] = {}
+            place: dict[tuple[str, str], int] = {}
+            for row, _ in ranking:
+                key = article(row)
+                counts[key] = counts.get(key, 0) + 1
+                place.setdefault(key, len(place))
+            chunks_in.append(counts)
+            places.append(place)
+        top_bm25 = max((score for _, score in rankings.lexical), default=0.0) or 1.0
+        dense_values = [score for _, score in rankings.dense if math.isfinite(score)]
+        top_cos, low_cos = (max(dense_values), min(dense_values)) if dense_values else (1.0, 0.0)
+        listed_cos = dict(rankings.dense)
+        words = question_words(query)
+        evidence = []
+        for key in keys:
+            row, score = fused[key]
+            chunk = self.table.chunks[row]
+            bm25 = float(rankings.scores.lexical[row])
+            cosine = float(rankings.scores.dense[row]) if rankings.scores.dense is not None else listed_cos.get(row)
+            evidence.append(
+                ArticleEvidence(
+                    score=adjusted[key][1],
+                    fused=score,
+                    bm25=max(bm25, 0.0) / top_bm25 if math.isfinite(bm25) else 0.0,
+                    cosine=_scaled(cosine, low_cos, top_cos),
+                    title=names_title(words, chunk.heading),
+                    penalty_document=is_penalty_document(chunk.document_title),
+                    asks_penalty=rankings.asks_penalty,
+                    decree="NĐ-CP" in chunk.work_number,
+                    bm25_chunks=chunks_in[0].get(key, 0),
+                    dense_chunks=chunks_in[1].get(key, 0),
+                    bm25_rank=places[0].get(key),
+                    dense_rank=places[1].get(key),
+                )
+            )
+        return evidence
 
     def _with_figure(
         self,
@@ -337,11 +446,10 @@ class HybridRetriever:
     ) -> dict[tuple[str, str], tuple[int, float]]:
         """A question that spells out an article's whole title ("quyền của đoàn viên công đoàn") is asking
         about that article: it gets a bonus over articles that merely share words with the question."""
-        words = f" {' '.join(syllables(query))} "
+        words = question_words(query)
         boosted = {}
         for key, (row, score) in best.items():
-            title = syllables(_HEADING_PREFIX.sub("", self.table.chunks[row].heading))
-            if len(title) >= MIN_TITLE_SYLLABLES and f" {' '.join(title)} " in words:
+            if names_title(words, self.table.chunks[row].heading):
                 score += bonus
             boosted[key] = (row, score)
         return boosted
@@ -425,6 +533,22 @@ class Scores:
 
     lexical: np.ndarray
     dense: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class Rankings:
+    """Both rankings of one question and every chunk's scores: what the reranker reads."""
+
+    lexical: Ranking
+    dense: Ranking
+    scores: Scores
+    asks_penalty: bool
+
+
+def _scaled(value: float | None, low: float, top: float) -> float:
+    if value is None or not math.isfinite(value) or value <= low:
+        return 0.0
+    return (value - low) / (top - low) if top > low else 1.0
 
 
 def _weighted_fusion(lexical: Ranking, dense: Ranking, bm25_weight: float, scores: Scores | None = None) -> Ranking:

@@ -27,6 +27,7 @@ from assistant.retrieval.embeddings import CachedEmbeddings, EmbeddingCache, Mod
 from assistant.retrieval.hybrid import ChunkTable, FusionConfig, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex, chunk_tokens
 from assistant.retrieval.query_adapter import QueryAdapter
+from assistant.retrieval.reranker import ArticleReranker
 from assistant.vietnamese import Lexicon
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,7 @@ class SearchIndex:
         lexicon: Lexicon | None = None,
         fusion: FusionConfig | None = None,
         adapter_path: Path | None = None,
+        reranker_path: Path | None = None,
     ) -> None:
         self.directory = Path(data_dir) / "index"
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -115,6 +117,7 @@ class SearchIndex:
         self.lexicon = lexicon
         self.fusion = fusion
         self.adapter = QueryAdapter.load(adapter_path, self.embedding.model_id) if adapter_path else None
+        self.reranker = ArticleReranker.load(reranker_path, self.embedding.model_id) if reranker_path else None
 
     @property
     def lexical_dir(self) -> Path:
@@ -196,7 +199,14 @@ class SearchIndex:
         if vectors_in_memory:
             table = ChunkTable(chunks, *self.dense.vectors([c.id for c in chunks]))
         return HybridRetriever(
-            table, lexical, self.dense, self.lexicon, self.fusion, restorer=self._restorer(), adapter=self.adapter
+            table,
+            lexical,
+            self.dense,
+            self.lexicon,
+            self.fusion,
+            restorer=self._restorer(),
+            adapter=self.adapter,
+            reranker=self.reranker,
         )
 
     def counts(self) -> dict[str, int]:

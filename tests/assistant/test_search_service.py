@@ -112,3 +112,18 @@ def test_search_uses_the_shipped_query_adapter_unless_turned_off(settings: Setti
     service = SearchService(off, db)
     assert service.index.adapter is None
     service.close()
+
+
+def test_search_uses_the_shipped_reranker_unless_turned_off(settings: Settings) -> None:
+    from assistant.config import EmbeddingSettings
+    from assistant.search import SearchService
+
+    upgrade(settings)
+    db = Database(settings)
+    service = SearchService(settings, db)
+    assert service.index.reranker is not None and service.index.reranker.embedding_model == service.embedding_model
+    service.close()
+    off = settings.model_copy(update={"embedding": EmbeddingSettings(article_reranker=False)})
+    service = SearchService(off, db)
+    assert service.index.reranker is None and service.index.adapter is not None
+    service.close()
