@@ -31,7 +31,7 @@ from evals.datasets import EvalQuestion, load_datasets
 
 TRAINING_SETS = (
     "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7", "slangdev8", "scopedev",
-    "scopedev2", "scopedev3", "scopedev4",
+    "scopedev2", "scopedev3", "scopedev4", "scopedev5",
 )
 # Each tuning set left out in turn and answered with an adapter fitted on the others (eval runner). On the first
 # eight sets (935 answered in-scope questions): gold clause / gold article cited 62.6 / 78.3% with article targets

@@ -24,7 +24,7 @@ from evals.datasets import EvalQuestion, load_datasets
 
 TRAINING_SETS = (
     "levietsangg", "mrhao165", "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5",
-    "slangdev6", "slangdev7", "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4",
+    "slangdev6", "slangdev7", "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5",
 )
 # Chosen on the left-out sets. Sixth session: at 0.7 one in-scope question whose only work words name a company, a
 # boss or a wage was refused. Eighth session, with scopedev4 and the wider gate: of the 65 gated out-of-scope

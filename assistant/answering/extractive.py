@@ -113,8 +113,11 @@ class ExtractiveGenerator:
 
         With ``known`` (the corpus vocabulary), shorthand no provision contains ("mn", "z", "3tr") is left
         out: no provision could cover it, and as the rarest words it weighed the most. For a question known
-        to be ``about_work``, so are everyday words the legal texts never use ("luôn", "quê", "cơm trưa")."""
-        candidates = list(passages[:MAX_CANDIDATES])
+        to be ``about_work``, so are everyday words the legal texts never use ("luôn", "quê", "cơm trưa").
+
+        The candidates are the passages retrieval scored highest, not the first ones: the reranker's order is not
+        the score's, and the thresholds were set on the latter."""
+        candidates = relevance_candidates(passages)
         if not candidates:
             return 0.0
         terms = QueryTerms.of(question)
@@ -196,6 +199,11 @@ class ExtractiveGenerator:
         passage, unit = selection.passage, selection.unit
         text = unit.text if unit else passage.source_text
         return passage.citation(unit, quote=trim_quote(text))
+
+
+def relevance_candidates(passages: Sequence[Passage]) -> list[Passage]:
+    """The ``MAX_CANDIDATES`` passages retrieval scored highest, whatever order the reranker put them in."""
+    return sorted(passages, key=lambda p: -p.score)[:MAX_CANDIDATES]
 
 
 def linked(best: Passage, other: Passage) -> float | None:

@@ -40,7 +40,7 @@ WORK_TERMS = term_list(
     |ky nang nghe quoc gia|chung chi ky nang nghe|tru vao luong|tru tien luong
     |cuong buc lao dong|ep lam viec|ep toi lam viec|ep em lam viec|ep di lam|lam viec de tru no|lam de tru no
     |tao viec lam|giai quyet viec lam|ngan hang chinh sach|cu di hoc|cu di dao tao|chi phi dao tao|hop dong dao tao
-    |cam ket dao tao|boi hoan chi phi dao tao"""
+    |cam ket dao tao|boi hoan chi phi dao tao|cty chuyen tre|cong ty chuyen tre|luong chuyen tre"""
 )
 
 OTHER_TERMS = term_list(
@@ -88,7 +88,10 @@ OTHER_TERMS = term_list(
     |thanh lap cong ty|thanh lap cty|may co dong|co dong sang lap|dai hoi co dong|von dieu le|mua lai cong ty
     |vao lop 1|xin hoc cho con|cho con vao hoc|nhap hoc|chuyen truong|truong cong lap|ho ngheo|ho can ngheo|me chong
     |bo chong|danh lo de|choi lo de|go anh|hop tuoi|bao luc gia dinh|van bang 2|gop von mo|gop von kinh doanh
-    |bao hiem y te ho gia dinh|trai tuyen|dung tuyen|vuot tuyen"""
+    |bao hiem y te ho gia dinh|trai tuyen|dung tuyen|vuot tuyen|lich trinh|quan an ngon|ban hang da cap
+    |kinh doanh da cap|tham gia da cap|phung vieng|nen an gi|kieng gi|an gi tot|van nghe|tiet muc|cap duong
+    |mau giao|ma otp|vay app|app vay|ben doi no|doi no thue|tieu xai|va quet
+    |nghi viec hay o lai|nen nghi viec hay"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -97,18 +100,27 @@ WEAK_WORK_TERMS = frozenset(
     term_list(
         """hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho
         |cong ty|cty|doanh nghiep|giam doc|hoc nghe|di lam|luong|xin viec|ca dem|lam ca|cong nhan|lam cong
-        |nhan vien|nghi viec|mat viec|to truong|truong ca"""
+        |nhan vien|nghi viec|mat viec|to truong|truong ca|tien luong"""
     )
 )
 
 # "bảo hiểm xe", "bảo hiểm du lịch", "mũ bảo hiểm" contain "bảo hiểm" but are not social insurance: every
 # other-field phrase with "bảo hiểm" in it beats that work word.
-_OTHER_BEATS_WORK = {
+_OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     **{term: "bao hiem" for term in OTHER_TERMS if "bao hiem" in term},
     "bao viet": "bao hiem",
     # Health insurance outside work (the household card, treatment outside one's registered hospital): Luật BHYT.
     **{term: "bao hiem" for term in ("trai tuyen", "dung tuyen", "vuot tuyen")},
     "so huu tri tue": "huu tri",
+    # A union's outing or show, a factory's smoke over the neighbourhood, a scam caller posing as social insurance:
+    # the union, the factory and the insurance are only the setting.
+    "lich trinh": "cong doan",
+    "van nghe": "cong doan",
+    "tiet muc": "cong doan",
+    "o nhiem moi truong": "nha may",
+    "ma otp": ("bhxh", "bao hiem"),
+    # "trả góp bằng lương" folds to the words of "bảng lương" (payroll).
+    "tra gop": "bang luong",
 }
 
 # Jobs people name when they describe their work (as phrases where one word alone collides once folded:
@@ -133,7 +145,7 @@ JOB_TERMS = (*_JOB_NAMES, *_WORKS_AT)
 _WORKPLACES = term_list(
     """khach san|du lich|ho kinh doanh|xe o to|lai o to|tap hoa|ngan hang|chung cu|quan ca phe|mo quan
     |ban hang online|xe may|di nhau|nau mon|cach nau|mon an|phong tro|giao thong|mam non|hoc phi|bong da|phim
-    |lich chieu|nha dat|bat dong san|bao hiem nhan tho|lap trinh"""
+    |lich chieu|nha dat|bat dong san|bao hiem nhan tho|lap trinh|mau giao"""
 )
 # Military service is another field, but what it does to a job is the Labour Code's (tạm hoãn hợp đồng):
 # with a job word beside it, it no longer counts against the question.
@@ -154,6 +166,8 @@ _WORK_BEATS_OTHER = {
     "ket hon": ("nghi viec", "cho nghi", "duoi viec", "sa thai", "thoi viec", "mat viec", "cham dut hop dong"),
     # "học nghề tại công ty mà bị thu học phí" is Điều 61 of the Labour Code.
     "hoc phi": (*JOB_TERMS, "hoc nghe", "tap nghe"),
+    # Repairing a machine for a company is work ("bị điện giật khi đang sửa máy ở xưởng, cty phải bồi thường").
+    "sua may": ("cty", "cong ty", "nha may", "boi thuong", "tai nan"),
 }
 
 # Outside the corpus whatever work words come with them: other countries' labour law (their law, or work done there;
@@ -233,9 +247,9 @@ def classify(message: str) -> ScopeDecision:
     )
     if foreign:
         return ScopeDecision("out_of_scope", tuple(foreign))
-    for other_term, work_term in _OTHER_BEATS_WORK.items():
-        if other_term in other and work_term in work:
-            work.remove(work_term)
+    for other_term, beaten in _OTHER_BEATS_WORK.items():
+        if other_term in other:
+            work = [t for t in work if t not in ((beaten,) if isinstance(beaten, str) else beaten)]
     other = [t for t in other if not any(w in work for w in _WORK_BEATS_OTHER.get(t, ()))]
     if work and not (other and all(term in WEAK_WORK_TERMS or term in JOB_TERMS for term in work)):
         return ScopeDecision("in_scope", tuple(work), tuple(other))

@@ -79,6 +79,17 @@ def test_labels_and_references_are_not_figures() -> None:
     assert states_figure("Vùng I 5.310.000 25.500") and states_figure("ít nhất 45 ngày")
 
 
+def test_relevance_reads_the_best_scored_passages_whatever_order_the_reranker_chose() -> None:
+    """The reranker may put a lower-scored article first; relevance is judged on the passages retrieval scored
+    highest, as its threshold was set, so a fifth place does not hide the article that covers the question."""
+    others = [passage(n, 100 + n, f"Điều khoản khác số {n} về việc khác.", None, 0.5) for n in range(1, 5)]
+    covering = passage(5, 36, ARTICLE_36, "2", 0.9)
+    generator = ExtractiveGenerator()
+    reranked = generator.relevance(QUESTION, [*others, covering])
+    assert reranked == generator.relevance(QUESTION, [covering, *others]) > 0.3
+    assert generator.relevance(QUESTION, others) < 0.3
+
+
 def test_words_no_provision_holds_do_not_count_against_relevance() -> None:
     # "ko", "trc", "mn" are in no provision: without the corpus vocabulary they are the rarest words of
     # the question, weigh the most, and sink the coverage of the right article.
