@@ -289,3 +289,33 @@ def test_a_figure_question_is_answered_by_the_closest_clause_that_states_one(ret
     # A clause scored well below the best one never stands for the article.
     far = [(rows["2"], 0.93), (rows["1"], 0.5)]
     assert retriever._with_figure(best, far, "ngay", cosines)[key] == (rows["2"], 0.93)
+
+
+def test_the_shipped_reranker_keeps_a_units_own_rule_first_and_colloquial_questions_found(
+    retriever: HybridRetriever,
+) -> None:
+    """The reranker was fitted on public law only: with it (and the adapter it was fitted with), a union's own rule
+    still comes first for its question, and the tuning sets' colloquial questions about the sample's articles find
+    their gold article first at least as often as without it."""
+    from assistant.retrieval.reranker import DEFAULT_PATH as RERANKER_PATH
+    from assistant.retrieval.reranker import ArticleReranker
+
+    model = retriever.dense.embedding.model_id  # type: ignore[union-attr]
+    adapter, reranker = QueryAdapter.load(ADAPTER_PATH, model), ArticleReranker.load(RERANKER_PATH, model)
+    assert adapter is not None and reranker is not None
+    questions = [
+        (q.question, g.article)
+        for q in load_datasets(["slangdev", "slangdev2", "slangdev3", "slangdev4"])
+        for g in q.gold[:1]
+        if g.work_number == "45/2019/QH14" and g.article in HYBRID_ARTICLES
+    ]
+    retriever.adapter = adapter
+    try:
+        plain = sum(retriever.search(q, k=1, as_of=TODAY)[0].article == a for q, a in questions)
+        retriever.reranker = reranker
+        reranked = sum(retriever.search(q, k=1, as_of=TODAY)[0].article == a for q, a in questions)
+        own = retriever.search("đoàn viên nghỉ phép năm được hỗ trợ bao nhiêu", k=5, as_of=TODAY, scopes=["CDCS-A"])
+    finally:
+        retriever.adapter, retriever.reranker = None, None
+    assert _top(own) == [("05/QC-CĐCS-A", 3)]
+    assert reranked >= plain, (reranked, plain)
