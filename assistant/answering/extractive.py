@@ -74,7 +74,9 @@ class ExtractiveGenerator:
 
         Retrieval's order decides the article and its clause: it measured better than re-scoring the
         candidates here (gold clause cited 70.7% against 67.4% on the eval sets). A runner-up article is
-        cited beside it when retrieval scored it almost as high, since then either may be the one meant."""
+        cited beside it when retrieval scored it almost as high, since then either may be the one meant.
+        A definition question ("mức lương tối thiểu là gì") is the exception: the clause that defines the term
+        answers it ("Mức lương tối thiểu là mức lương thấp nhất…"), in whichever retrieved article holds it."""
         candidates = list(passages[:MAX_CANDIDATES])
         if not candidates:
             return []
@@ -84,22 +86,29 @@ class ExtractiveGenerator:
         expanded = self.lexicon.expand(question) if self.lexicon else question
         scorer = Scorer(QueryTerms.of(expanded), corpus, quantity=asks_quantity(question))
         point_scorer = Scorer(QueryTerms.of(focus), corpus) if focus and focus != question else None
+        subject = defined_term(question)
+
+        def unit_of(passage: Passage) -> Unit | None:
+            definition = defining_unit(subject, units[passage.number]) if subject else None
+            return definition or self._unit(scorer, point_scorer, passage, units[passage.number])
+
         best = candidates[0]
-        chosen = [Selection(best, self._unit(scorer, point_scorer, best, units[best.number]), best.score)]
-        for passage in candidates[1:SECOND_CANDIDATES]:
+        if subject and defining_unit(subject, units[best.number]) is None:
+            # A definition question is answered by the article that defines the term, if one was retrieved.
+            best = next((p for p in candidates if defining_unit(subject, units[p.number])), best)
+        chosen = [Selection(best, unit_of(best), best.score)]
+        for passage in candidates[:SECOND_CANDIDATES]:
             if not runner_up(best, passage) or any(s.passage.key == passage.key for s in chosen):
                 continue
-            unit = self._unit(scorer, point_scorer, passage, units[passage.number])
-            chosen.append(Selection(passage, unit, passage.score))
-        for passage in passages[1:LINK_CANDIDATES]:
+            chosen.append(Selection(passage, unit_of(passage), passage.score))
+        for passage in passages[:LINK_CANDIDATES]:
             if len(chosen) >= MAX_CITATIONS or any(s.passage.key == passage.key for s in chosen):
                 continue
             ratio = linked(best, passage)
             if ratio is not None and passage.score >= ratio * best.score:
                 if passage.number not in units:
                     units[passage.number] = [u for u in passage.units() if not looks_like_injection(u.text)]
-                unit = self._unit(scorer, point_scorer, passage, units[passage.number])
-                chosen.append(Selection(passage, unit, passage.score))
+                chosen.append(Selection(passage, unit_of(passage), passage.score))
         return chosen
 
     def relevance(
@@ -204,6 +213,27 @@ class ExtractiveGenerator:
 def relevance_candidates(passages: Sequence[Passage]) -> list[Passage]:
     """The ``MAX_CANDIDATES`` passages retrieval scored highest, whatever order the reranker put them in."""
     return sorted(passages, key=lambda p: -p.score)[:MAX_CANDIDATES]
+
+
+_DEFINITION_QUESTION = re.compile(
+    r"^(?:cho (?:toi|em|minh) hoi )?(.+?) (?:la gi|nghia la gi|duoc hieu la gi|la the nao)$"
+)
+
+
+def defined_term(question: str) -> str:
+    """The term a definition question asks about ("Phụ lục hợp đồng lao động là gì?" → "phu luc hop dong lao
+    dong"), folded; "" for other questions."""
+    match = _DEFINITION_QUESTION.match(phrase_key(question).strip())
+    return match.group(1) if match and len(match.group(1).split()) >= 2 else ""
+
+
+def defining_unit(term: str, units: Sequence[Unit]) -> Unit | None:
+    """The clause that defines ``term`` ("Phụ lục hợp đồng lao động là bộ phận của hợp đồng lao động…"), if one
+    does: it starts with the term followed by "là"."""
+    for unit in units:
+        if unit.point is None and phrase_key(_strip_label(unit.text.split("\n")[0])).startswith(f" {term} la "):
+            return unit
+    return None
 
 
 def linked(best: Passage, other: Passage) -> float | None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from assistant.answering.extractive import SECOND_CITATION_RATIO, ExtractiveGenerator
+import pytest
+
+from assistant.answering.extractive import SECOND_CITATION_RATIO, ExtractiveGenerator, defined_term, defining_unit
 from assistant.answering.passages import Passage
 
 ARTICLE_36 = (
@@ -203,3 +205,47 @@ def test_an_article_of_the_same_law_named_by_the_first_is_cited_up_to_three_in_a
         passage(3, 34, ARTICLE_35.replace("45", "30"), "1", 0.94), passage(4, 37, ARTICLE_37, None, 0.93),
     ]
     assert len(ExtractiveGenerator().select(question, crowd)) == MAX_CITATIONS
+
+
+ARTICLE_22 = (
+    "1. Phụ lục hợp đồng lao động là bộ phận của hợp đồng lao động và có hiệu lực như hợp đồng lao động.\n"
+    "2. Trường hợp phụ lục hợp đồng lao động quy định chi tiết một số điều, khoản của hợp đồng lao động mà dẫn đến "
+    "cách hiểu khác với hợp đồng lao động thì thực hiện theo nội dung của hợp đồng lao động."
+)
+ARTICLE_91 = (
+    "1. Mức lương tối thiểu là mức lương thấp nhất được trả cho người lao động làm công việc giản đơn nhất trong "
+    "điều kiện lao động bình thường.\n2. Mức lương tối thiểu được xác lập theo vùng, ấn định theo tháng, giờ."
+)
+DECREE_3 = "1. Quy định mức lương tối thiểu tháng như sau: Vùng I: 5.310.000 đồng/tháng."
+
+
+@pytest.mark.parametrize(
+    ("question", "term"),
+    [
+        ("Phụ lục hợp đồng lao động là gì?", "phu luc hop dong lao dong"),
+        ("cho em hoi muc luong toi thieu la gi", "muc luong toi thieu"),
+        ("Lương là gì?", ""),  # one syllable: too loose to look for its definition
+        ("Phụ lục hợp đồng lao động có hiệu lực không?", ""),
+    ],
+)
+def test_a_definition_question_names_its_term(question: str, term: str) -> None:
+    assert defined_term(question) == term
+
+
+@pytest.mark.parametrize("question", ["Phụ lục hợp đồng lao động là gì", "phu luc hop dong lao dong la gi"])
+def test_a_definition_question_quotes_the_clause_that_defines_the_term(question: str) -> None:
+    # Retrieval chose clause 2, which also names the term; clause 1 says what it is.
+    chosen = ExtractiveGenerator().select(question, [passage(1, 22, ARTICLE_22, "2", 1.0)])
+    assert chosen[0].unit is not None and chosen[0].unit.clause == "1"
+    plain = "Phụ lục hợp đồng lao động có hiệu lực không"
+    other = ExtractiveGenerator().select(plain, [passage(1, 22, ARTICLE_22, "2", 1.0)])
+    assert other[0].unit is not None and other[0].unit.clause == "2"
+
+
+def test_a_definition_question_leads_with_the_article_that_defines_the_term() -> None:
+    decree = passage(1, 3, DECREE_3, "1", 1.0)
+    law = passage(2, 91, ARTICLE_91, "2", 0.95)
+    chosen = ExtractiveGenerator().select("Mức lương tối thiểu là gì?", [decree, law])
+    assert [s.passage.article for s in chosen] == [91, 3]
+    assert chosen[0].unit is not None and chosen[0].unit.clause == "1"
+    assert defining_unit("muc luong toi thieu", decree.units()) is None
