@@ -16,6 +16,7 @@ from assistant.answering.llm import LLMGenerator
 from assistant.answering.prompts import SYSTEM
 from assistant.answering.topic_model import TopicModel
 from assistant.legal import Answer
+from assistant.triage import triage
 from tests.assistant.answering.corpus import Corpus
 
 NOTICE = "Tôi muốn nghỉ việc thì phải báo trước bao nhiêu ngày?"
@@ -147,6 +148,18 @@ def test_the_topic_model_refuses_a_company_question_about_something_else(labour_
     kept, _ = _topic_chain(labour_code, off_topic=False)
     answered = kept.run(ChatRequest("Sếp nói tháng này công ty khó khăn nên trả chậm 20 ngày, có được không?"))
     assert not answered.answer.refused and answered.trace["off_topic"] < 0.1
+
+
+def test_the_topic_model_judges_a_company_word_question_even_when_triage_reads_a_dispute(labour_code: Corpus) -> None:
+    """Only "sếp" lets this in, and triage reads "chưa trả" as unpaid wages: on so few work words its signs are loose,
+    so the topic model has the last word (a dispute with a real work word is never judged, see above)."""
+    message = "Sếp mượn em 20 triệu hẹn cuối tháng trả, 3 tháng rồi chưa trả, em làm đơn gửi ai?"
+    assert triage(message).escalation.suggested
+    chain, _ = _topic_chain(labour_code, off_topic=True)
+    result = chain.run(ChatRequest(message))
+    assert result.answer.refused and result.trace["off_topic"] > 0.9
+    kept, _ = _topic_chain(labour_code, off_topic=False)
+    assert kept.run(ChatRequest(message)).trace["off_topic"] < 0.1
 
 
 def test_the_topic_model_judges_work_words_beside_another_fields_words(labour_code: Corpus) -> None:
