@@ -190,7 +190,8 @@ class HybridRetriever:
         ranking, expanded, penalty, rankings = self._rank(query, as_of, scopes)
         if rankings is None:
             return []
-        fused, adjusted = self._article_scores(ranking, expanded, self.fusion.title_bonus, penalty, rankings)
+        unit = asked_figure(expanded)
+        fused, adjusted = self._article_scores(ranking, expanded, unit, self.fusion.title_bonus, penalty, rankings)
         keys = sorted(adjusted, key=lambda key: -adjusted[key][1])[:RERANK_CANDIDATES]
         evidence = self.article_evidence(keys, fused, adjusted, expanded, rankings)
         chunks = [self.table.chunks[fused[key][0]] for key in keys]
@@ -298,7 +299,8 @@ class HybridRetriever:
         penalty_factor: float = 1.0,
         rankings: Rankings | None = None,
     ) -> list[Hit]:
-        fused, best = self._article_scores(ranking, query, title_bonus, penalty_factor, rankings)
+        unit = asked_figure(query)
+        fused, best = self._article_scores(ranking, query, unit, title_bonus, penalty_factor, rankings)
         candidates = sorted(best, key=lambda key: -best[key][1])
         if self.reranker is not None and rankings is not None:
             candidates = self._reranked(candidates, fused, best, query, rankings)
@@ -308,7 +310,6 @@ class HybridRetriever:
             candidates, key=lambda key: not reference.names_article(self.table.chunks[best[key][0]].article_label)
         )
         weights = self._weights(query)
-        unit = asked_figure(query)
         return [
             self._hit(self.table.chunks[self._named_clause(row, reference)], score, weights, reference, unit)
             for row, score in (best[key] for key in named_first[:k])
@@ -318,6 +319,7 @@ class HybridRetriever:
         self,
         ranking: Ranking,
         query: str,
+        unit: str | None,
         title_bonus: float,
         penalty_factor: float,
         rankings: Rankings | None,
@@ -331,7 +333,6 @@ class HybridRetriever:
             if key not in fused or score > fused[key][1]:
                 fused[key] = (row, score)
         best = fused
-        unit = asked_figure(query)
         if unit is not None:
             best = self._with_figure(best, ranking, unit, rankings.scores.dense if rankings else None)
         if title_bonus:
