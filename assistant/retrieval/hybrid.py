@@ -20,6 +20,7 @@ from assistant.retrieval.dense import DenseIndex
 from assistant.retrieval.diacritics import DiacriticRestorer
 from assistant.retrieval.filters import PUBLIC_SCOPE, SearchFilter, date_key, scope_key
 from assistant.retrieval.lexical import LexicalIndex, top_rows
+from assistant.retrieval.quantities import Fit, Span, fit, question_quantities, width
 from assistant.retrieval.query_adapter import QueryAdapter
 from assistant.retrieval.reranker import CANDIDATES as RERANK_CANDIDATES
 from assistant.retrieval.reranker import ArticleEvidence, ArticleReranker
@@ -34,6 +35,9 @@ RESTORE_BELOW = 0.5
 # How close to the best clause of an article another must score to stand for it when it states the figure
 # asked (0.85 and 0.95 measured alike on the eval sets; 0.85 also covers BM25 alone).
 FIGURE_CLOSE = 0.85
+# The same for a clause written for the age, duration or headcount the question states ("con tôi 14 tuổi":
+# "người chưa đủ 15 tuổi", khoản 1 Điều 146) when the article's best clause is not.
+QUANTITY_CLOSE = 0.85
 # A decree on administrative penalties (NĐ 12/2022) describes each violation in the words of a complaint ("giữ bản
 # chính giấy tờ tùy thân", "không ký hợp đồng"), so it outranked the Labour Code article that says what the member may
 # do. Its articles count for less unless the question asks about a penalty, and for more when it does. Measured with
@@ -178,9 +182,10 @@ class HybridRetriever:
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
         ranking, expanded, penalty, rankings = self._rank(query, as_of, scopes)
+        quantities = self._quantities(query)
         if rankings is None:
-            return self._hits(ranking, expanded, k, penalty_factor=penalty)
-        return self._hits(ranking, expanded, k, self.fusion.title_bonus, penalty, rankings)
+            return self._hits(ranking, expanded, k, penalty_factor=penalty, quantities=quantities)
+        return self._hits(ranking, expanded, k, self.fusion.title_bonus, penalty, rankings, quantities)
 
     def article_candidates(
         self, query: str, as_of: date | None = None, scopes: Collection[str] | None = None
@@ -191,7 +196,9 @@ class HybridRetriever:
         if rankings is None:
             return []
         unit = asked_figure(expanded)
-        fused, adjusted = self._article_scores(ranking, expanded, unit, self.fusion.title_bonus, penalty, rankings)
+        fused, adjusted = self._article_scores(
+            ranking, expanded, unit, self.fusion.title_bonus, penalty, rankings, self._quantities(query)
+        )
         keys = sorted(adjusted, key=lambda key: -adjusted[key][1])[:RERANK_CANDIDATES]
         evidence = self.article_evidence(keys, fused, adjusted, expanded, rankings)
         chunks = [self.table.chunks[fused[key][0]] for key in keys]
@@ -216,6 +223,10 @@ class HybridRetriever:
         scores = Scores(lexical_scores, cosines)
         rankings = Rankings(lexical, dense, scores, penalty == PENALTY_BOOST)
         return self._fuse(lexical, dense, scores), expanded, penalty, rankings
+
+    def _quantities(self, query: str) -> tuple[Span, ...]:
+        # Read from the question as typed: the lexicon's expansions name age ranges of their own.
+        return question_quantities(self.lexicon.spell_out(query))
 
     def search_bm25(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
@@ -298,9 +309,10 @@ class HybridRetriever:
         title_bonus: float = 0.0,
         penalty_factor: float = 1.0,
         rankings: Rankings | None = None,
+        quantities: tuple[Span, ...] = (),
     ) -> list[Hit]:
         unit = asked_figure(query)
-        fused, best = self._article_scores(ranking, query, unit, title_bonus, penalty_factor, rankings)
+        fused, best = self._article_scores(ranking, query, unit, title_bonus, penalty_factor, rankings, quantities)
         candidates = sorted(best, key=lambda key: -best[key][1])
         if self.reranker is not None and rankings is not None:
             candidates = self._reranked(candidates, fused, best, query, rankings)
@@ -311,7 +323,9 @@ class HybridRetriever:
         )
         weights = self._weights(query)
         return [
-            self._hit(self.table.chunks[self._named_clause(row, reference)], score, weights, reference, unit)
+            self._hit(
+                self.table.chunks[self._named_clause(row, reference)], score, weights, reference, unit, quantities
+            )
             for row, score in (best[key] for key in named_first[:k])
         ]
 
@@ -323,9 +337,11 @@ class HybridRetriever:
         title_bonus: float,
         penalty_factor: float,
         rankings: Rankings | None,
+        quantities: tuple[Span, ...] = (),
     ) -> tuple[dict[tuple[str, str], tuple[int, float]], dict[tuple[str, str], tuple[int, float]]]:
         """Each article's best chunk and fused score; and the chunk that stands for it (the clause stating a figure
-        asked for) with the score search ranks by (title bonus and penalty-decree factor applied)."""
+        asked for, or written for the age, duration or headcount the question states) with the score search ranks
+        by (title bonus and penalty-decree factor applied)."""
         fused: dict[tuple[str, str], tuple[int, float]] = {}
         for row, score in ranking:
             chunk = self.table.chunks[row]
@@ -335,6 +351,8 @@ class HybridRetriever:
         best = fused
         if unit is not None:
             best = self._with_figure(best, ranking, unit, rankings.scores.dense if rankings else None)
+        if quantities:
+            best = self._with_quantities(best, fused, ranking, quantities, unit)
         if title_bonus:
             best = self._with_title_bonus(best, query, title_bonus)
         if penalty_factor != 1.0:
@@ -433,6 +451,38 @@ class HybridRetriever:
             chosen[key] = (row, best[key][1])
         return chosen
 
+    def _with_quantities(
+        self,
+        best: dict[tuple[str, str], tuple[int, float]],
+        fused: dict[tuple[str, str], tuple[int, float]],
+        ranking: Ranking,
+        quantities: tuple[Span, ...],
+        unit: str | None,
+    ) -> dict[tuple[str, str], tuple[int, float]]:
+        """A clause written for the quantities the question states stands for its article (keeping the article's
+        score) when the chosen clause is not and it scored almost as high (see QUANTITY_CLOSE); of several, the
+        one with the narrowest range, then the best scored."""
+        found: dict[tuple[str, str], tuple[float, int]] = {}
+        for row, score in ranking:
+            chunk = self.table.chunks[row]
+            key = (chunk.work_number, chunk.article_label)
+            if chunk.clause is None:
+                continue
+            current = self.table.chunks[best[key][0]]
+            if current.clause is None or score < QUANTITY_CLOSE * fused[key][1]:
+                continue
+            if fit(quantities, current.text) is Fit.FITS:
+                continue
+            if unit is not None and states_figure(current.text, unit) and not states_figure(chunk.text, unit):
+                continue
+            if fit(quantities, chunk.text) is not Fit.FITS:
+                continue
+            narrowest = width(quantities, chunk.text)
+            # The ranking is best first: a later clause replaces an earlier one only with a narrower range.
+            if key not in found or narrowest < found[key][0]:
+                found[key] = (narrowest, row)
+        return {**best, **{key: (row, best[key][1]) for key, (_, row) in found.items()}}
+
     def _with_penalty_factor(
         self, best: dict[tuple[str, str], tuple[int, float]], factor: float
     ) -> dict[tuple[str, str], tuple[int, float]]:
@@ -467,9 +517,15 @@ class HybridRetriever:
         return {t: self.lexical.idf.get(t, 0.0) for t in set(self.lexical.query_tokens(query))}
 
     def _hit(
-        self, chunk: Chunk, score: float, weights: dict[str, float], reference: Reference, figure: str | None
+        self,
+        chunk: Chunk,
+        score: float,
+        weights: dict[str, float],
+        reference: Reference,
+        figure: str | None,
+        quantities: tuple[Span, ...] = (),
     ) -> Hit:
-        part = best_part(chunk, weights, reference, figure)
+        part = best_part(chunk, weights, reference, figure, quantities)
         return Hit(
             work_number=chunk.work_number,
             version_label=chunk.version_label,

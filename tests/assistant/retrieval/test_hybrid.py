@@ -291,6 +291,31 @@ def test_a_figure_question_is_answered_by_the_closest_clause_that_states_one(ret
     assert retriever._with_figure(best, far, "ngay", cosines)[key] == (rows["2"], 0.93)
 
 
+def test_the_clause_written_for_the_stated_duration_stands_for_the_article(retriever: HybridRetriever) -> None:
+    """Khoản 1 Điều 113 is for a year's work ("đủ 12 tháng"), khoản 2 for less ("chưa đủ 12 tháng"); the words
+    are nearly the same, the months in the question are not."""
+    from assistant.retrieval.quantities import question_quantities
+
+    rows = {
+        c.clause: i for i, c in enumerate(retriever.table.chunks)
+        if c.work_number == "45/2019/QH14" and c.article == 113 and c.valid_to is None
+    }
+    key = ("45/2019/QH14", "113")
+    best = {key: (rows["1"], 0.93)}
+    ranking = [(rows["1"], 0.93), (rows["2"], 0.9), (rows["3"], 0.5)]
+
+    def chosen(question: str, ranked: list[tuple[int, float]] = ranking) -> int:
+        return retriever._with_quantities(best, best, ranked, question_quantities(question), None)[key][0]
+
+    assert chosen("mới vào làm 5 tháng có được nghỉ phép năm không") == rows["2"]
+    assert chosen("làm được 2 năm thì nghỉ phép năm bao nhiêu ngày") == rows["1"]
+    assert chosen("nghỉ phép năm bao nhiêu ngày") == rows["1"]
+    # A clause scored well below the best one never stands for the article.
+    assert chosen("mới vào làm 5 tháng", [(rows["1"], 0.93), (rows["2"], 0.6)]) == rows["1"]
+    hits = retriever.search("moi vao lam 5 thang thi co dc nghi phep nam khong", k=3, as_of=TODAY)
+    assert (hits[0].article, hits[0].clause) == (113, "2")
+
+
 def test_the_shipped_reranker_keeps_a_units_own_rule_first_and_colloquial_questions_found(
     retriever: HybridRetriever,
 ) -> None:

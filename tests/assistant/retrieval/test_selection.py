@@ -144,3 +144,42 @@ def test_a_figure_question_quotes_the_clause_that_states_the_figure() -> None:
     # Asked in a unit no clause states, the best clause stays.
     other = best_part(ART_52, weights, figure="thang")
     assert other is not None and other.clause == "2"
+
+
+ART_146 = _article(
+    [
+        {
+            "number": "1",
+            "text": "1. Thời giờ làm việc của người chưa đủ 15 tuổi không được quá 04 giờ trong 01 ngày và 20 giờ "
+            "trong 01 tuần; không được làm thêm giờ, làm việc vào ban đêm.",
+        },
+        {
+            "number": "2",
+            "text": "2. Thời giờ làm việc của người từ đủ 15 tuổi đến chưa đủ 18 tuổi không được quá 08 giờ trong "
+            "01 ngày và 40 giờ trong 01 tuần. Người từ đủ 15 tuổi đến chưa đủ 18 tuổi có thể được làm thêm giờ, "
+            "làm việc vào ban đêm trong một số nghề, công việc.",
+        },
+        {"number": "3", "text": "3. Khi sử dụng người chưa đủ 18 tuổi làm việc, phải bố trí giờ làm việc hợp lý."},
+    ]
+)
+
+
+def test_the_clause_written_for_the_asked_age_answers_though_another_shares_more_words() -> None:
+    from assistant.retrieval.quantities import question_quantities
+
+    # Clause 2 shares more of these words than clause 1; clause 3 ("chưa đủ 18 tuổi") also holds 14 years, but
+    # clause 1's range is the narrower.
+    weights = {"tuoi": 1.0, "gio": 1.0, "du": 1.0, "chua": 1.0, "15_tuoi": 1.0, "lam_them": 1.0}
+    plain = best_part(ART_146, weights, figure="gio")
+    assert plain is not None and plain.clause == "2"
+    fourteen = best_part(ART_146, weights, figure="gio", quantities=question_quantities("con tôi 14 tuổi"))
+    assert fourteen is not None and fourteen.clause == "1"
+    sixteen = best_part(ART_146, weights, figure="gio", quantities=question_quantities("em 16 tuổi"))
+    assert sixteen is not None and sixteen.clause == "2"
+    # An age in another unit's words, or none at all, changes nothing.
+    headcount = best_part(ART_146, weights, figure="gio", quantities=question_quantities("xưởng có 14 người"))
+    assert headcount is not None and headcount.clause == "2"
+    # A clause that matches far worse never answers for its age alone.
+    few = {"nghe": 3.0, "cong_viec": 2.0, "lam_them": 0.2}
+    far = best_part(ART_146, few, quantities=question_quantities("con tôi 14 tuổi"))
+    assert far is not None and far.clause == "2"
