@@ -182,10 +182,10 @@ class HybridRetriever:
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
         ranking, expanded, penalty, rankings = self._rank(query, as_of, scopes)
-        quantities = self._quantities(query)
+        asked = self._asked(query)
         if rankings is None:
-            return self._hits(ranking, expanded, k, penalty_factor=penalty, quantities=quantities)
-        return self._hits(ranking, expanded, k, self.fusion.title_bonus, penalty, rankings, quantities)
+            return self._hits(ranking, expanded, k, penalty_factor=penalty, asked=asked)
+        return self._hits(ranking, expanded, k, self.fusion.title_bonus, penalty, rankings, asked)
 
     def article_candidates(
         self, query: str, as_of: date | None = None, scopes: Collection[str] | None = None
@@ -195,12 +195,10 @@ class HybridRetriever:
         ranking, expanded, penalty, rankings = self._rank(query, as_of, scopes)
         if rankings is None:
             return []
-        unit = asked_figure(expanded)
-        fused, adjusted = self._article_scores(
-            ranking, expanded, unit, self.fusion.title_bonus, penalty, rankings, self._quantities(query)
-        )
+        unit, asked = asked_figure(expanded), self._asked(query)
+        fused, adjusted = self._article_scores(ranking, unit, self.fusion.title_bonus, penalty, rankings, asked)
         keys = sorted(adjusted, key=lambda key: -adjusted[key][1])[:RERANK_CANDIDATES]
-        evidence = self.article_evidence(keys, fused, adjusted, expanded, rankings)
+        evidence = self.article_evidence(keys, fused, adjusted, asked, rankings)
         chunks = [self.table.chunks[fused[key][0]] for key in keys]
         return [((c.work_number, c.article), e) for c, e in zip(chunks, evidence, strict=True)]
 
@@ -224,23 +222,22 @@ class HybridRetriever:
         rankings = Rankings(lexical, dense, scores, penalty == PENALTY_BOOST)
         return self._fuse(lexical, dense, scores), expanded, penalty, rankings
 
-    def _quantities(self, query: str) -> tuple[Span, ...]:
-        # Read from the question as typed: the lexicon's expansions name age ranges of their own.
-        return question_quantities(self.lexicon.spell_out(query))
+    def _asked(self, query: str) -> Asked:
+        return Asked.of(self.lexicon.spell_out(query))
 
     def search_bm25(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
         search_filter = SearchFilter.build(as_of, scopes)
         expanded = self.lexicon.expand(self.lexicon.spell_out(query))
-        return self._hits(self._lexical(expanded, search_filter), expanded, k)
+        return self._hits(self._lexical(expanded, search_filter), expanded, k, asked=self._asked(query))
 
     def search_dense(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
         search_filter = SearchFilter.build(as_of, scopes)
         query = self.lexicon.spell_out(query)
-        return self._hits(self._dense(self.dense_query(query), search_filter), query, k)
+        return self._hits(self._dense(self.dense_query(query), search_filter), query, k, asked=Asked.of(query))
 
     def query_vector(self, query: str) -> np.ndarray | None:
         """The e5 vector search uses for this question (from the query cache when it was just searched)."""
@@ -309,13 +306,16 @@ class HybridRetriever:
         title_bonus: float = 0.0,
         penalty_factor: float = 1.0,
         rankings: Rankings | None = None,
-        quantities: tuple[Span, ...] = (),
+        asked: Asked | None = None,
     ) -> list[Hit]:
+        """``query`` is the question expanded by the lexicon (matched against the text), ``asked`` what the member
+        typed (read for titles and quantities)."""
+        asked = asked or Asked.of(query)
         unit = asked_figure(query)
-        fused, best = self._article_scores(ranking, query, unit, title_bonus, penalty_factor, rankings, quantities)
+        fused, best = self._article_scores(ranking, unit, title_bonus, penalty_factor, rankings, asked)
         candidates = sorted(best, key=lambda key: -best[key][1])
         if self.reranker is not None and rankings is not None:
-            candidates = self._reranked(candidates, fused, best, query, rankings)
+            candidates = self._reranked(candidates, fused, best, asked, rankings)
         reference = Reference.parse(query)
         # An article the question names itself ("Điều 36") comes first; the order above decides among the rest.
         named_first = sorted(
@@ -324,7 +324,7 @@ class HybridRetriever:
         weights = self._weights(query)
         return [
             self._hit(
-                self.table.chunks[self._named_clause(row, reference)], score, weights, reference, unit, quantities
+                self.table.chunks[self._named_clause(row, reference)], score, weights, reference, unit, asked.quantities
             )
             for row, score in (best[key] for key in named_first[:k])
         ]
@@ -332,12 +332,11 @@ class HybridRetriever:
     def _article_scores(
         self,
         ranking: Ranking,
-        query: str,
         unit: str | None,
         title_bonus: float,
         penalty_factor: float,
         rankings: Rankings | None,
-        quantities: tuple[Span, ...] = (),
+        asked: Asked,
     ) -> tuple[dict[tuple[str, str], tuple[int, float]], dict[tuple[str, str], tuple[int, float]]]:
         """Each article's best chunk and fused score; and the chunk that stands for it (the clause stating a figure
         asked for, or written for the age, duration or headcount the question states) with the score search ranks
@@ -351,10 +350,10 @@ class HybridRetriever:
         best = fused
         if unit is not None:
             best = self._with_figure(best, ranking, unit, rankings.scores.dense if rankings else None)
-        if quantities:
-            best = self._with_quantities(best, fused, ranking, quantities, unit)
+        if asked.quantities:
+            best = self._with_quantities(best, fused, ranking, asked.quantities, unit)
         if title_bonus:
-            best = self._with_title_bonus(best, query, title_bonus)
+            best = self._with_title_bonus(best, asked, title_bonus)
         if penalty_factor != 1.0:
             best = self._with_penalty_factor(best, penalty_factor)
         return fused, best
@@ -364,13 +363,13 @@ class HybridRetriever:
         candidates: list[tuple[str, str]],
         fused: dict[tuple[str, str], tuple[int, float]],
         adjusted: dict[tuple[str, str], tuple[int, float]],
-        query: str,
+        asked: Asked,
         rankings: Rankings,
     ) -> list[tuple[str, str]]:
         """The first ``reranker.CANDIDATES`` articles in the reranker's order, then the rest as they were."""
         assert self.reranker is not None
         head = candidates[:RERANK_CANDIDATES]
-        evidence = self.article_evidence(head, fused, adjusted, query, rankings)
+        evidence = self.article_evidence(head, fused, adjusted, asked, rankings)
         return [head[i] for i in self.reranker.order(evidence)] + candidates[RERANK_CANDIDATES:]
 
     def article_evidence(
@@ -378,7 +377,7 @@ class HybridRetriever:
         keys: Sequence[tuple[str, str]],
         fused: dict[tuple[str, str], tuple[int, float]],
         adjusted: dict[tuple[str, str], tuple[int, float]],
-        query: str,
+        asked: Asked,
         rankings: Rankings,
     ) -> list[ArticleEvidence]:
         """What both rankings say about each article (see assistant/retrieval/reranker.py)."""
@@ -398,7 +397,6 @@ class HybridRetriever:
         dense_values = [score for _, score in rankings.dense if math.isfinite(score)]
         top_cos, low_cos = (max(dense_values), min(dense_values)) if dense_values else (1.0, 0.0)
         listed_cos = dict(rankings.dense)
-        words = question_words(query)
         evidence = []
         for key in keys:
             row, score = fused[key]
@@ -411,7 +409,7 @@ class HybridRetriever:
                     fused=score,
                     bm25=max(bm25, 0.0) / top_bm25 if math.isfinite(bm25) else 0.0,
                     cosine=_scaled(cosine, low_cos, top_cos),
-                    title=names_title(words, chunk.heading),
+                    title=names_title(asked.words, chunk.heading),
                     penalty_document=is_penalty_document(chunk.document_title),
                     asks_penalty=rankings.asks_penalty,
                     decree="NĐ-CP" in chunk.work_number,
@@ -493,14 +491,13 @@ class HybridRetriever:
         }
 
     def _with_title_bonus(
-        self, best: dict[tuple[str, str], tuple[int, float]], query: str, bonus: float
+        self, best: dict[tuple[str, str], tuple[int, float]], asked: Asked, bonus: float
     ) -> dict[tuple[str, str], tuple[int, float]]:
         """A question that spells out an article's whole title ("quyền của đoàn viên công đoàn") is asking
         about that article: it gets a bonus over articles that merely share words with the question."""
-        words = question_words(query)
         boosted = {}
         for key, (row, score) in best.items():
-            if names_title(words, self.table.chunks[row].heading):
+            if names_title(asked.words, self.table.chunks[row].heading):
                 score += bonus
             boosted[key] = (row, score)
         return boosted
@@ -582,6 +579,20 @@ def _rrf(chunks: Sequence[Chunk], rankings: Sequence[Ranking], k: int) -> Rankin
             representative[key] = row
     fused = [(representative[key], score) for key, score in article_score.items()]
     return sorted(fused, key=lambda item: -item[1])
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What search reads from the question as the member typed it (spelled out, not expanded by the lexicon, whose
+    expansions name article titles and age ranges of their own): its words, for title matches, and the ages,
+    durations and headcounts it states."""
+
+    words: str
+    quantities: tuple[Span, ...]
+
+    @classmethod
+    def of(cls, question: str) -> Asked:
+        return cls(question_words(question), question_quantities(question))
 
 
 @dataclass(frozen=True)

@@ -291,6 +291,25 @@ def test_a_figure_question_is_answered_by_the_closest_clause_that_states_one(ret
     assert retriever._with_figure(best, far, "ngay", cosines)[key] == (rows["2"], 0.93)
 
 
+def test_the_title_bonus_reads_the_question_as_typed_not_the_lexicons_expansion(retriever: HybridRetriever) -> None:
+    """The lexicon expands "hđ" to "hợp đồng lao động", the title of Điều 13: every contract question would get its
+    bonus. Only a question that spells out the title itself does."""
+    from assistant.retrieval.titles import names_title, question_words
+
+    row = next(
+        i for i, c in enumerate(retriever.table.chunks)
+        if c.work_number == "45/2019/QH14" and c.article == 13 and c.valid_to is None
+    )
+    heading = retriever.table.chunks[row].heading
+    key = ("45/2019/QH14", "13")
+    colloquial = "hd cua em ko ghi muc luong voi gio lam gi het"
+    assert names_title(question_words(retriever.lexicon.expand(retriever.lexicon.spell_out(colloquial))), heading)
+    assert not names_title(retriever._asked(colloquial).words, heading)
+    assert retriever._with_title_bonus({key: (row, 0.5)}, retriever._asked(colloquial), 0.1)[key] == (row, 0.5)
+    asked = retriever._asked("Hợp đồng lao động là gì?")
+    assert retriever._with_title_bonus({key: (row, 0.5)}, asked, 0.1)[key] == (row, 0.6)
+
+
 def test_the_clause_written_for_the_stated_duration_stands_for_the_article(retriever: HybridRetriever) -> None:
     """Khoản 1 Điều 113 is for a year's work ("đủ 12 tháng"), khoản 2 for less ("chưa đủ 12 tháng"); the words
     are nearly the same, the months in the question are not."""
