@@ -21,7 +21,7 @@ from langchain_core.runnables import Runnable, RunnableConfig
 from assistant.answering import wording
 from assistant.answering.draft import Draft
 from assistant.answering.extractive import ExtractiveGenerator
-from assistant.answering.followup import standalone_query
+from assistant.answering.followup import refers_back, standalone_query
 from assistant.answering.grounding import verify
 from assistant.answering.llm import LLMGenerator
 from assistant.answering.matching import QueryTerms
@@ -369,7 +369,11 @@ class AnswerChain:
         if state.scope.verdict in ("injection", "small_talk") and escalation.category != "khac":
             escalation = Escalation()
         newer = self._newer_text_notes(draft, state.as_of)
-        text = compose(draft, escalation, state.as_of, self.today(), newer)
+        # Nothing was told before this message for "trường hợp này" to point at: the answer can only be general.
+        untold = not state.request.previous_queries and refers_back(state.request.message)
+        text = compose(draft, escalation, state.as_of, self.today(), newer, untold)
+        if untold:
+            state.trace["untold_case"] = True
         state.trace["triage_terms"] = list(result.matched)
         if newer:
             state.trace["newer_texts"] = newer
@@ -400,10 +404,18 @@ class AnswerChain:
 
 
 def compose(
-    draft: Draft, escalation: Escalation, as_of: date, today: date, newer: Sequence[str] = ()
+    draft: Draft,
+    escalation: Escalation,
+    as_of: date,
+    today: date,
+    newer: Sequence[str] = (),
+    untold_case: bool = False,
 ) -> str:
-    """The text the member reads: the verified body, the sources with version notes, then the notes."""
+    """The text the member reads: the verified body, the sources with version notes, then the notes. With
+    ``untold_case`` (a first message about "trường hợp này"), a request to tell the situation follows the body."""
     parts = [draft.body]
+    if draft.citations and untold_case:
+        parts.append(wording.DESCRIBE_CASE)
     if draft.citations:
         parts.append(wording.sources_block(draft.citations))
         parts.extend(newer)

@@ -44,6 +44,11 @@ _REFERRING = (
     "nhu tren",
     "khi do",
     "luc do",
+    "tinh huong nay",
+    "tinh huong do",
+    "cong viec nay",
+    "vu nay",
+    "vu viec nay",
 )
 SHORT_MESSAGE_WORDS = 3
 
@@ -54,13 +59,18 @@ def is_followup(message: str) -> bool:
         return False
     starts = any(key == o or key.startswith(f"{o} ") for o in _OPENERS)
     ends = any(key == c or key.endswith(f" {c}") for c in _CLOSERS)
-    refers = any(f" {r} " in f" {key} " for r in _REFERRING)
-    if starts or ends or refers:
+    if starts or ends or refers_back(message):
         return True
     # A short message with no subject of its own ("mấy ngày?") continues; "giá vàng?" does not.
     return (
         len(content_words(words(message))) <= SHORT_MESSAGE_WORDS and classify(message).verdict == "unknown"
     )
+
+
+def refers_back(message: str) -> bool:
+    """Whether the message points at a situation told earlier ("trường hợp này", "tình huống đó")."""
+    key = f" {phrase_key(message).strip()} "
+    return any(f" {r} " in key for r in _REFERRING)
 
 
 def standalone_query(message: str, previous_queries: Sequence[str]) -> str:

@@ -52,6 +52,12 @@ NO_FIGURE = (
     "cho trường hợp của bạn, hãy hỏi cán bộ công đoàn."
 )
 
+# A first message that points at a situation nobody has told ("Trường hợp này có được thử việc không?").
+DESCRIBE_CASE = (
+    "Câu hỏi nhắc tới một tình huống mà bạn chưa kể, nên trên đây là quy định chung liên quan nhất. Bạn hãy mô tả "
+    "rõ hơn (công việc, loại và thời hạn hợp đồng, sự việc đã xảy ra) để tôi trả lời sát với trường hợp của bạn."
+)
+
 SOURCES_HEADING = "Căn cứ pháp lý:"
 
 

@@ -75,6 +75,19 @@ def test_follow_up_uses_history_and_leads_with_the_direct_answer(labour_code: Co
     assert_grounded(labour_code, answer)
 
 
+def test_a_first_message_about_an_untold_situation_asks_for_it(labour_code: Corpus) -> None:
+    """"Trường hợp này" with nothing told before: the answer quotes the general rule and asks for the facts; the same
+    words after a question that told them do not."""
+    untold = ask(labour_code, "Trường hợp này có được thử việc không?")
+    assert not untold.answer.refused and untold.answer.citations
+    assert wording.DESCRIBE_CASE in untold.answer.answer
+    assert untold.trace.get("untold_case") is True
+    assert_grounded(labour_code, untold.answer)
+    told = ask(labour_code, "trường hợp này thì sao?", previous_queries=("hợp đồng dưới 1 tháng có phải thử việc",))
+    assert wording.DESCRIBE_CASE not in told.answer.answer
+    assert wording.DESCRIBE_CASE not in ask(labour_code, NOTICE).answer.answer
+
+
 @pytest.mark.parametrize(
     "message",
     ["Cách nấu phở bò?", "Thủ tục ly hôn đơn phương cần những giấy tờ gì?", "Tỷ giá đô la Mỹ hôm nay?"],
