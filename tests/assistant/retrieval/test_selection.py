@@ -113,6 +113,13 @@ def test_figure_questions_and_the_texts_that_answer_them() -> None:
     assert asked_figure("tang ca toi da bao nhieu tieng") == "gio"
     assert asked_figure("Thử việc tối đa bao lâu?") == ""
     assert asked_figure("Nghỉ việc có được trợ cấp không?") is None
+    # "bao nhiêu" with no unit asks for an amount in any unit; an age is still not one.
+    assert asked_figure("Tiền thai sản mỗi tháng được tính bằng bao nhiêu?") == "*"
+    assert asked_figure("bao nhieu ngay") == "ngay"
+    assert states_figure("Mức hưởng một tháng bằng 100% mức bình quân tiền lương", "*")
+    assert states_figure("trợ cấp một lần bằng 02 lần mức tham chiếu", "*")
+    assert not states_figure("nhận nuôi con nuôi dưới 06 tháng tuổi", "*")
+    assert not states_figure("theo quy định tại khoản 1 Điều 47", "*")
     assert states_figure("nghỉ thai sản trước và sau khi sinh con là 06 tháng", "thang")
     assert not states_figure("nhận nuôi con nuôi dưới 06 tháng tuổi", "thang")  # an age, not a duration
     assert states_figure("không quá 180 ngày", "")
