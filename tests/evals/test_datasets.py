@@ -250,7 +250,8 @@ def test_every_gold_provision_exists_in_the_corpus(shared_dir: Path, name: str) 
     assert not missing
 
 
-def test_the_restorer_sample_questions_come_from_the_tuning_sets_only() -> None:
+def test_the_restorer_sample_questions_come_from_the_tuning_sets_only(shared_dir: Path) -> None:
+    # The development sets are read from the shared directory: without it there is nothing to compare with.
     from assistant.retrieval.diacritics import sample_questions
     from evals.export_questions import TUNING_SETS, accented_questions
 
@@ -262,7 +263,8 @@ def test_the_restorer_sample_questions_come_from_the_tuning_sets_only() -> None:
     assert not shipped & others
 
 
-def test_no_fitted_question_repeats_a_development_or_held_out_one_even_unmarked() -> None:
+def test_no_fitted_question_repeats_a_development_or_held_out_one_even_unmarked(shared_dir: Path) -> None:
+    # The development sets are read from the shared directory: without it there is nothing to compare with.
     """The query adapter, the topic model and the mark restorer are fitted on the tuning sets: a question typed
     the same way in a development or held-out set (marks and punctuation aside) would make those figures in-sample."""
     from assistant.vietnamese import fold
