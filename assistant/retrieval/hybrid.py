@@ -181,21 +181,20 @@ class HybridRetriever:
     def search(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
-        ranking, expanded, penalty, rankings = self._rank(query, as_of, scopes)
-        asked = self._asked(query)
+        ranking, expanded, asked, penalty, rankings = self._rank(query, as_of, scopes)
         if rankings is None:
-            return self._hits(ranking, expanded, k, penalty_factor=penalty, asked=asked)
-        return self._hits(ranking, expanded, k, self.fusion.title_bonus, penalty, rankings, asked)
+            return self._hits(ranking, expanded, k, asked, penalty_factor=penalty)
+        return self._hits(ranking, expanded, k, asked, self.fusion.title_bonus, penalty, rankings)
 
     def article_candidates(
         self, query: str, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[tuple[tuple[str, int], ArticleEvidence]]:
         """The articles the reranker would reorder for this question, in search's order without it, each with
         what both rankings say about it (``make train-reranker`` learns from these)."""
-        ranking, expanded, penalty, rankings = self._rank(query, as_of, scopes)
+        ranking, expanded, asked, penalty, rankings = self._rank(query, as_of, scopes)
         if rankings is None:
             return []
-        unit, asked = asked_figure(expanded), self._asked(query)
+        unit = asked_figure(expanded)
         fused, adjusted = self._article_scores(ranking, unit, self.fusion.title_bonus, penalty, rankings, asked)
         keys = sorted(adjusted, key=lambda key: -adjusted[key][1])[:RERANK_CANDIDATES]
         evidence = self.article_evidence(keys, fused, adjusted, asked, rankings)
@@ -204,40 +203,38 @@ class HybridRetriever:
 
     def _rank(
         self, query: str, as_of: date | None, scopes: Collection[str] | None
-    ) -> tuple[Ranking, str, float, Rankings | None]:
-        """The fused chunk ranking, the expanded question, the penalty-decree factor, and both rankings (None
-        without dense search)."""
+    ) -> tuple[Ranking, str, Asked, float, Rankings | None]:
+        """The fused chunk ranking, the expanded question, what the member typed, the penalty-decree factor, and
+        both rankings (None without dense search)."""
         search_filter = SearchFilter.build(as_of, scopes)
         query = self.lexicon.spell_out(query)
-        expanded = self.lexicon.expand(query)
+        expanded, asked = self.lexicon.expand(query), Asked.of(query)
         lexical_scores = self.lexical.scores(expanded, self.table.mask(search_filter))
         lexical = top_rows(lexical_scores, self.fusion.candidates)
         penalty = PENALTY_BOOST if asks_about_penalty(query) else PENALTY_DEMOTE
         if self.dense is None:
-            return lexical, expanded, penalty, None
+            return lexical, expanded, asked, penalty, None
         vector = self._query_vector(self.dense_query(query))
         cosines = self._cosines(vector, search_filter)
         dense = self._dense_ranking(vector, cosines, search_filter)
         scores = Scores(lexical_scores, cosines)
         rankings = Rankings(lexical, dense, scores, penalty == PENALTY_BOOST)
-        return self._fuse(lexical, dense, scores), expanded, penalty, rankings
-
-    def _asked(self, query: str) -> Asked:
-        return Asked.of(self.lexicon.spell_out(query))
+        return self._fuse(lexical, dense, scores), expanded, asked, penalty, rankings
 
     def search_bm25(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
         search_filter = SearchFilter.build(as_of, scopes)
-        expanded = self.lexicon.expand(self.lexicon.spell_out(query))
-        return self._hits(self._lexical(expanded, search_filter), expanded, k, asked=self._asked(query))
+        query = self.lexicon.spell_out(query)
+        expanded = self.lexicon.expand(query)
+        return self._hits(self._lexical(expanded, search_filter), expanded, k, Asked.of(query))
 
     def search_dense(
         self, query: str, k: int = 10, as_of: date | None = None, scopes: Collection[str] | None = None
     ) -> list[Hit]:
         search_filter = SearchFilter.build(as_of, scopes)
         query = self.lexicon.spell_out(query)
-        return self._hits(self._dense(self.dense_query(query), search_filter), query, k, asked=Asked.of(query))
+        return self._hits(self._dense(self.dense_query(query), search_filter), query, k, Asked.of(query))
 
     def query_vector(self, query: str) -> np.ndarray | None:
         """The e5 vector search uses for this question (from the query cache when it was just searched)."""
@@ -303,14 +300,13 @@ class HybridRetriever:
         ranking: Ranking,
         query: str,
         k: int,
+        asked: Asked,
         title_bonus: float = 0.0,
         penalty_factor: float = 1.0,
         rankings: Rankings | None = None,
-        asked: Asked | None = None,
     ) -> list[Hit]:
         """``query`` is the question expanded by the lexicon (matched against the text), ``asked`` what the member
         typed (read for titles and quantities)."""
-        asked = asked or Asked.of(query)
         unit = asked_figure(query)
         fused, best = self._article_scores(ranking, unit, title_bonus, penalty_factor, rankings, asked)
         candidates = sorted(best, key=lambda key: -best[key][1])

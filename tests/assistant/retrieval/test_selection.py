@@ -148,6 +148,11 @@ def test_a_figure_question_quotes_the_clause_that_states_the_figure() -> None:
     assert plain is not None and plain.clause == "2"
     asked = best_part(ART_52, weights, figure="ngay")
     assert asked is not None and asked.clause == "1"
+    # "bao nhiêu" with no unit asks for an amount: the clause with the days answers it too.
+    from assistant.retrieval.selection import asked_figure
+
+    amount = best_part(ART_52, weights, figure=asked_figure("bị sảy thai thì được nghỉ bao nhiêu"))
+    assert amount is not None and amount.clause == "1"
     # Asked in a unit no clause states, the best clause stays.
     other = best_part(ART_52, weights, figure="thang")
     assert other is not None and other.clause == "2"
