@@ -19,7 +19,8 @@ from functools import lru_cache
 
 from assistant.vietnamese import fold
 
-_NUMBER = r"(\d+(?:[.,]\d+)?)"
+# A number starts where a digit run starts: matching from inside one would retry every position of a long run.
+_NUMBER = r"(?<![\d.,])(\d+(?:[.,]\d+)?)"
 # Unit words after a number, by canonical unit and the factor into it. "năm" folds to "nam", which also means
 # "male"; after a number it is always the year.
 _UNIT_WORDS: dict[str, tuple[str, float]] = {
