@@ -19,6 +19,8 @@ from typing import Any
 
 import numpy as np
 
+from assistant.retrieval.softmax_fit import fit_softmax
+
 log = logging.getLogger(__name__)
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "reranker.json"
@@ -137,20 +139,8 @@ class ArticleReranker:
 
 
 def fit(lists: Sequence[tuple[np.ndarray, np.ndarray]], l2: float, steps: int = 400, rate: float = 0.3) -> np.ndarray:
-    """Weights maximising the softmax likelihood of each list's gold articles (``(features, is_gold)`` pairs;
-    lists without a gold candidate teach nothing and are skipped), with an L2 penalty. Starts from ranking by
-    the ``score`` feature alone, which is what search does without a reranker."""
-    usable = [(f, y.astype(np.float64)) for f, y in lists if len(y) > 1 and y.any()]
-    weights = np.zeros(len(FEATURES))
-    weights[0] = 5.0
-    if not usable:
-        return weights
-    for _ in range(steps):
-        gradient = np.zeros(len(FEATURES))
-        for features, gold in usable:
-            logits = features @ weights
-            chance = np.exp(logits - logits.max())
-            chance /= chance.sum()
-            gradient += features.T @ (chance - gold / gold.sum())
-        weights -= rate * (gradient + l2 * weights) / len(usable)
-    return weights
+    """Weights maximising the softmax likelihood of each list's gold articles, with an L2 penalty. Starts from
+    ranking by the ``score`` feature alone, which is what search does without a reranker."""
+    start = np.zeros(len(FEATURES))
+    start[0] = 5.0
+    return fit_softmax(lists, start, l2, steps, rate)
