@@ -24,7 +24,7 @@ from evals.datasets import EvalQuestion, load_datasets
 
 TRAINING_SETS = (
     "levietsangg", "mrhao165", "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5",
-    "slangdev6", "slangdev7", "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5",
+    "slangdev6", "slangdev7", "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6",
 )
 # Chosen on the left-out sets. Sixth session: at 0.7 one in-scope question whose only work words name a company, a
 # boss or a wage was refused. Eighth session, with scopedev4 and the wider gate: of the 65 gated out-of-scope
@@ -34,6 +34,9 @@ TRAINING_SETS = (
 # questions (84-96 as the keyword lists changed) is refused (annual leave spent travelling, 0.82). With slangdev7 and
 # slangdev8 too: 0.9 54, 0.85 59, 0.8 62, 0.7 65 of 71, and that question (0.885) from 0.85 down, of 92 in-scope;
 # 0.85 stayed: five more out-of-scope questions refused for one in-scope one, which the final model answers (0.69).
+# Eleventh session, with scopedev6: 0.95 70, 0.9 77, 0.85 82, 0.8 84 of 101 gated out-of-scope questions; from 0.85
+# down two of the 143 gated in-scope ones are refused (a confidentiality pledge, 0.88; annual leave spent
+# travelling, 0.87). 0.85 stayed, for the same trade as before: five more refused for two.
 THRESHOLD = 0.85
 console = Console(stderr=True)
 

@@ -40,7 +40,8 @@ WORK_TERMS = term_list(
     |ky nang nghe quoc gia|chung chi ky nang nghe|tru vao luong|tru tien luong
     |cuong buc lao dong|ep lam viec|ep toi lam viec|ep em lam viec|ep di lam|lam viec de tru no|lam de tru no
     |tao viec lam|giai quyet viec lam|ngan hang chinh sach|cu di hoc|cu di dao tao|chi phi dao tao|hop dong dao tao
-    |cam ket dao tao|boi hoan chi phi dao tao|cty chuyen tre|cong ty chuyen tre|luong chuyen tre"""
+    |cam ket dao tao|boi hoan chi phi dao tao|cty chuyen tre|cong ty chuyen tre|luong chuyen tre|luong ca dem
+    |tien ca dem|phu cap ca dem|chung chi nghe|xac nhan qua trinh lam viec|giay xac nhan lam viec"""
 )
 
 OTHER_TERMS = term_list(
@@ -53,7 +54,7 @@ OTHER_TERMS = term_list(
     |ty gia|gia vang|xo so|nguoi yeu|tinh yeu|thu do|dien tich|may tinh bi|sua may|du lich|khach san|bai hat
     |lap trinh|python|javascript|toan hoc|phuong trinh|bitcoin|tien ao|trang diem|lam dep|giam can|the thao
     |tro choi|game|hoc bong|thi dai hoc|visa|ho chieu|thue nha|mua nha|muon tien|vay no ngan hang
-    |khoan vay|vay von|di vay|cho vay
+    |khoan vay|vay von|di vay|cho vay tien|cho vay von|cho vay lai|vay nang lai
     |ngan hang|bao hiem xe|lai vay|lai suat|cho muon|coin|usdt|btc|gui tiet kiem|dang ky kinh doanh|ban online
     |bao hiem nhan tho|benh vien nao|thuoc gi|cach chua|chua benh gi|bai thuoc|nuoi meo|nuoi cho|cay canh
     |phong thuy|tu vi
@@ -91,7 +92,13 @@ OTHER_TERMS = term_list(
     |bao hiem y te ho gia dinh|trai tuyen|dung tuyen|vuot tuyen|lich trinh|quan an ngon|ban hang da cap
     |kinh doanh da cap|tham gia da cap|phung vieng|nen an gi|kieng gi|an gi tot|van nghe|tiet muc|cap duong
     |mau giao|ma otp|vay app|app vay|ben doi no|doi no thue|tieu xai|va quet
-    |nghi viec hay o lai|nen nghi viec hay"""
+    |nghi viec hay o lai|nen nghi viec hay
+    |xe dap dien|bien so xe|gan bien so|nha mang|lap internet|lap mang|cuoc internet|hop dong dai ly|dai ly phan phoi
+    |dai ly doc quyen|burnout|ly lich tu phap|co meo nao|khoan no|tra no thay|thue tro|thu cung|thue dat|tien thue dat
+    |nha san xuat|chuyen bay|ve may bay|hang bay|hang loi|sai size|ton giao|theo dao|cong giao|phat giao|hang fake
+    |hang gia|hang nhai|quan ly thi truong|nuoc hoa|tung tin|sai su that|tin gia|tiktok|linkedin|chang chong
+    |phong chong bao|tra loi phong van|tro cap xa hoi|thu hoi dat|thu hoi ruong|giai phong mat bang|gia dat
+    |hoi dong quan tri|bao cao tai chinh|co dong nho|an toan thuc pham|bau cu|thuong binh|nguoi co cong|hien mau"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -121,6 +128,21 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     "ma otp": ("bhxh", "bao hiem"),
     # "trả góp bằng lương" folds to the words of "bảng lương" (payroll).
     "tra gop": "bang luong",
+    # Benefits of other laws (social assistance, people with merit) beside their allowance or pension; land taken
+    # for a factory and its compensation; a union's blood drive; records and profiles for a job application.
+    "tro cap xa hoi": "tro cap",
+    **{term: ("tro cap", "luong huu", "luong") for term in ("thuong binh", "nguoi co cong")},
+    **{term: "boi thuong" for term in ("thu hoi dat", "thu hoi ruong", "giai phong mat bang", "gia dat")},
+    "hien mau": "cong doan",
+    "ly lich tu phap": "ho so xin viec",
+    "tra loi phong van": "phong van",
+    "co meo nao": "cham cong",
+    # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
+    **{
+        term: ("nha may", "cong nhan", "lam cong", "tuyen dung")
+        for term in ("tung tin", "sai su that", "tin gia", "ton giao", "theo dao", "cong giao", "phat giao",
+                     "nha san xuat", "hang loi", "hang fake", "hang gia", "linkedin")
+    },
 }
 
 # Jobs people name when they describe their work (as phrases where one word alone collides once folded:
@@ -163,6 +185,10 @@ _WORK_BEATS_OTHER = {
         for loan in ("vay von", "ngan hang", "di vay", "khoan vay")
     },
     # Being let go for marrying is the Labour Code's (Điều 137): "vừa báo cưới thì sếp kêu nghỉ việc".
+    # A vocational certificate is the Employment Law's (chứng chỉ kỹ năng nghề), a language one is not.
+    "chung chi": ("chung chi nghe",),
+    # A former employer's certificate of employment, asked for a loan or a purchase, is still the employer's duty.
+    **{term: ("xac nhan qua trinh lam viec", "giay xac nhan lam viec") for term in ("mua nha", "vay tin chap")},
     "ket hon": ("nghi viec", "cho nghi", "duoi viec", "sa thai", "thoi viec", "mat viec", "cham dut hop dong"),
     # "học nghề tại công ty mà bị thu học phí" is Điều 61 of the Labour Code.
     "hoc phi": (*JOB_TERMS, "hoc nghe", "tap nghe"),
@@ -174,7 +200,7 @@ _WORK_BEATS_OTHER = {
 # "cử đi học bên Nhật" and "chủ mới người Đài Loan" are still Vietnamese labour law), personal income tax (tax law,
 # even on a salary or a Tết bonus), the Party and the civil service (Luật Cán bộ, công chức, not the Labour Code),
 # and writing tasks the assistant does not do.
-_COUNTRIES = ("nhat", "nhat ban", "han quoc", "dai loan", "singapore", "malaysia", "trung quoc")
+_COUNTRIES = ("nhat", "nhat ban", "han quoc", "dai loan", "singapore", "malaysia", "trung quoc", "canada")
 # Place names at home begin with these ("làm ở Mỹ Đình", "Đức Hòa"): only "luật Mỹ" and the like count.
 _LAW_ONLY = ("my", "duc", "uc", "phap")
 _WORKING = ("lam", "lam viec", "di lam", "dang lam", "xuat khau lao dong", "xkld", "lam thue")
@@ -184,13 +210,14 @@ _FOREIGN = tuple(
        for country in _COUNTRIES]
     + [f"{where} {country} {work}" for where in ("o", "tai", "sang", "qua") for country in _COUNTRIES
        for work in ("lam", "lam viec", "di lam", "luat", "quy dinh", "lao dong")]
-    + [f"{what} {where} {country}" for what in ("luong toi thieu", "muc luong", "quy dinh", "bao hiem")
+    + [f"{what} {where} {country}" for what in ("luong toi thieu", "muc luong", "quy dinh", "bao hiem",
+                                                "giay phep lao dong", "sau tot nghiep")
        for where in ("o", "tai", "cua", "ben") for country in _COUNTRIES]
 )
 _NOT_OUR_LAW_OTHER = term_list(
     "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
     "|ky nang dac dinh|thuc tap sinh ky nang|thue thu nhap ca nhan|thue tncn|quyet toan thue|cach lam gia"
-    "|giam tru gia canh|tu khai thue|luat ben do|theo luat ben do|luat nuoc do|dai te"
+    "|giam tru gia canh|tu khai thue|luat ben do|theo luat ben do|luat nuoc do|dai te|si quan quan doi|si quan cong an"
 )
 NOT_OUR_LAW = (*_FOREIGN, *_NOT_OUR_LAW_OTHER)
 # Checked first: most messages name no country, and then the long list of foreign phrases is skipped.

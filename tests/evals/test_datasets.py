@@ -178,7 +178,7 @@ def test_own_scope_set() -> None:
 
 HELDOUT_SETS = (
     "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9",
-    "heldout10", "heldout11", "heldout12", "heldout13", "heldout14",
+    "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15",
 )
 
 
@@ -191,7 +191,8 @@ def test_heldout_sets_are_apart_from_the_development_sets(name: str) -> None:
     assert Counter(q.style for q in heldout)["no_diacritics"] >= len(heldout) / 3
     others = (
         "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
-        "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", *(set(HELDOUT_SETS) - {name}),
+        "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6",
+        *(set(HELDOUT_SETS) - {name}),
     )
     questions = {q.question for other in others for q in load_dataset(other)}
     assert not {q.question for q in heldout} & questions
@@ -226,7 +227,7 @@ def _articles(text: str) -> dict[int, str]:
 
 TUNING_SETS = (
     "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
-    "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "levietsangg", "mrhao165",
+    "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "levietsangg", "mrhao165",
 )
 
 
