@@ -41,7 +41,9 @@ WORK_TERMS = term_list(
     |cuong buc lao dong|ep lam viec|ep toi lam viec|ep em lam viec|ep di lam|lam viec de tru no|lam de tru no
     |tao viec lam|giai quyet viec lam|ngan hang chinh sach|cu di hoc|cu di dao tao|chi phi dao tao|hop dong dao tao
     |cam ket dao tao|boi hoan chi phi dao tao|cty chuyen tre|cong ty chuyen tre|luong chuyen tre|luong ca dem
-    |tien ca dem|phu cap ca dem|chung chi nghe|xac nhan qua trinh lam viec|giay xac nhan lam viec"""
+    |tien ca dem|phu cap ca dem|chung chi nghe|xac nhan qua trinh lam viec|giay xac nhan lam viec|hoc viec
+    |cham luong|luong cham|tra luong cham|luong tra qua|tra luong qua|tai khoan nhan luong
+    |tai khoan ngan hang de nhan luong"""
 )
 
 OTHER_TERMS = term_list(
@@ -174,6 +176,7 @@ _WORKPLACES = term_list(
 _JOB_WORDS = ("hop dong", "cong ty", "cty", "di lam", "nghi viec", "cong nhan", "nhan vien", "sep", "lam viec")
 _JOBS_OF = {place: JOB_TERMS for place in _WORKPLACES}
 _JOB_LOANS = ("tao viec lam", "giai quyet viec lam", "ngan hang chinh sach", "xuat khau lao dong")
+_WAGES_BY_BANK = ("luong tra qua", "tra luong qua", "tai khoan ngan hang de nhan luong", "tai khoan nhan luong")
 _WORK_BEATS_OTHER = {
     "nhap ngu": _JOB_WORDS,
     "nghia vu quan su": _JOB_WORDS,
@@ -184,14 +187,20 @@ _WORK_BEATS_OTHER = {
         loan: (*_JOBS_OF.get(loan, ()), *_JOB_LOANS)
         for loan in ("vay von", "ngan hang", "di vay", "khoan vay")
     },
-    # Being let go for marrying is the Labour Code's (Điều 137): "vừa báo cưới thì sếp kêu nghỉ việc".
+    # Wages paid into a bank account: who bears its fees is the Labour Code's (Điều 96).
+    "ngan hang": (*_JOBS_OF["ngan hang"], *_JOB_LOANS, *_WAGES_BY_BANK),
+    # Being let go for marrying is the Labour Code's (Điều 137): "vừa báo cưới thì sếp kêu nghỉ việc"; so is the leave
+    # for a wedding (Điều 115): "bạn thân kết hôn thì được nghỉ mấy ngày có lương".
+    "ket hon": ("nghi viec", "cho nghi", "duoi viec", "sa thai", "thoi viec", "mat viec", "cham dut hop dong",
+                "nghi co luong", "nghi huong luong", "nghi viec rieng"),
     # A vocational certificate is the Employment Law's (chứng chỉ kỹ năng nghề), a language one is not.
     "chung chi": ("chung chi nghe",),
     # A former employer's certificate of employment, asked for a loan or a purchase, is still the employer's duty.
     **{term: ("xac nhan qua trinh lam viec", "giay xac nhan lam viec") for term in ("mua nha", "vay tin chap")},
-    "ket hon": ("nghi viec", "cho nghi", "duoi viec", "sa thai", "thoi viec", "mat viec", "cham dut hop dong"),
-    # "học nghề tại công ty mà bị thu học phí" is Điều 61 of the Labour Code.
-    "hoc phi": (*JOB_TERMS, "hoc nghe", "tap nghe"),
+    # "học nghề tại công ty mà bị thu học phí" is Điều 61 of the Labour Code; "học việc ở tiệm sửa xe" too.
+    "hoc phi": (*JOB_TERMS, "hoc nghe", "tap nghe", "hoc viec"),
+    # Support for poor households to work abroad under contract or to join public works is the Employment Law's.
+    "ho ngheo": ("lam viec o nuoc ngoai", "xuat khau lao dong", "theo hop dong", "uu tien tham gia", "viec lam"),
     # Repairing a machine for a company is work ("bị điện giật khi đang sửa máy ở xưởng, cty phải bồi thường").
     "sua may": ("cty", "cong ty", "nha may", "boi thuong", "tai nan"),
 }
@@ -220,6 +229,8 @@ _NOT_OUR_LAW_OTHER = term_list(
     "|giam tru gia canh|tu khai thue|luat ben do|theo luat ben do|luat nuoc do|dai te|si quan quan doi|si quan cong an"
 )
 NOT_OUR_LAW = (*_FOREIGN, *_NOT_OUR_LAW_OTHER)
+_LAW_WORDS = ("luat ", "phap luat ")
+_WHICH_LAW = (" luat nuoc nao ", " luat viet nam ", " luat lao dong viet nam ", " ap dung luat ")
 # Checked first: most messages name no country, and then the long list of foreign phrases is skipped.
 _COUNTRY_WORDS = (*_COUNTRIES, *_LAW_ONLY)
 
@@ -265,6 +276,12 @@ class ScopeDecision:
         return self.verdict in ("out_of_scope", "small_talk", "injection")
 
 
+def _asks_which_law(key: str, foreign: Sequence[str]) -> bool:
+    """"Làm ở Việt Nam cho công ty Nhật thì áp dụng luật Việt Nam hay luật Nhật?": a foreign law named only to ask
+    whether it, or ours, governs work done here (Điều 2 of the Labour Code answers)."""
+    return all(term.startswith(_LAW_WORDS) for term in foreign) and any(a in key for a in _WHICH_LAW)
+
+
 def classify(message: str) -> ScopeDecision:
     key = clause_key(message)
     work = contains_any(key, WORK_TERMS) + contains_any(key, JOB_TERMS)
@@ -272,7 +289,7 @@ def classify(message: str) -> ScopeDecision:
     foreign = contains_any(key, NOT_OUR_LAW) if any(f" {c} " in key for c in _COUNTRY_WORDS) else contains_any(
         key, _NOT_OUR_LAW_OTHER
     )
-    if foreign:
+    if foreign and not _asks_which_law(key, foreign):
         return ScopeDecision("out_of_scope", tuple(foreign))
     for other_term, beaten in _OTHER_BEATS_WORK.items():
         if other_term in other:
