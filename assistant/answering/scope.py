@@ -100,7 +100,8 @@ OTHER_TERMS = term_list(
     |nha san xuat|chuyen bay|ve may bay|hang bay|hang loi|sai size|ton giao|theo dao|cong giao|phat giao|hang fake
     |hang gia|hang nhai|quan ly thi truong|nuoc hoa|tung tin|sai su that|tin gia|tiktok|linkedin|chang chong
     |phong chong bao|tra loi phong van|tro cap xa hoi|thu hoi dat|thu hoi ruong|giai phong mat bang|gia dat
-    |hoi dong quan tri|bao cao tai chinh|co dong nho|an toan thuc pham|bau cu|thuong binh|nguoi co cong|hien mau"""
+    |hoi dong quan tri|bao cao tai chinh|co dong nho|an toan thuc pham|bau cu|thuong binh|nguoi co cong|hien mau
+    |trong tai thuong mai|nhiem virus|diet virus|chay grab|tiem nail|chia dat|chay nguoc chieu|duong cam|kich ban"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
