@@ -9,12 +9,15 @@ import numpy as np
 import pytest
 
 from assistant.retrieval.embeddings import (
+    MAX_QUERY_TOKENS,
+    QUERY_PREFIX,
     CachedEmbeddings,
     E5Embeddings,
     EmbeddingCache,
     SentenceTransformerEmbeddings,
     make_embeddings,
     text_key,
+    within_tokens,
 )
 from tests.assistant.retrieval.conftest import CountingEmbeddings, HashingEmbeddings
 
@@ -37,6 +40,18 @@ def test_e5_embeds_queries_and_passages(e5: E5Embeddings) -> None:
     assert _cos(query, passages[0]) > _cos(query, passages[1])
     # Tone-mark styles are unified before embedding: "hoà" and "hòa" give the same vector.
     assert e5.embed_query("hoà giải") == e5.embed_query("hòa giải")
+
+
+def test_a_question_longer_than_e5_reads_is_embedded_by_its_start(e5: E5Embeddings) -> None:
+    engine = e5._engine()
+    short = "Công ty nợ lương hai tháng thì tôi phải làm gì?"
+    assert within_tokens(engine, short) == short
+    story = " ".join([short] * 120)  # about 1,500 tokens: a pasted story
+    start = within_tokens(engine, story)
+    assert story.startswith(start) and story[len(start)] == " "
+    assert engine.token_count(QUERY_PREFIX + start) <= MAX_QUERY_TOKENS
+    assert engine.token_count(QUERY_PREFIX + story[: len(start) + 40]) > MAX_QUERY_TOKENS
+    assert e5.embed_query(story) == e5.embed_query(start)
 
 
 def test_make_embeddings() -> None:
