@@ -16,7 +16,7 @@ from evals.datasets import detect_style, load_datasets
 
 TUNING_SETS = (
     "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7", "slangdev8", "scopedev",
-    "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6",
+    "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
 )
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "assistant" / "data" / "questions.txt"
 HEADER = """\

@@ -25,6 +25,7 @@ from evals.datasets import EvalQuestion, load_datasets
 TRAINING_SETS = (
     "levietsangg", "mrhao165", "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5",
     "slangdev6", "slangdev7", "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6",
+    "scopedev7",
 )
 # Chosen on the left-out sets. Sixth session: at 0.7 one in-scope question whose only work words name a company, a
 # boss or a wage was refused. Eighth session, with scopedev4 and the wider gate: of the 65 gated out-of-scope
@@ -37,6 +38,8 @@ TRAINING_SETS = (
 # Eleventh session, with scopedev6: 0.95 70, 0.9 77, 0.85 82, 0.8 84 of 101 gated out-of-scope questions; from 0.85
 # down two of the 143 gated in-scope ones are refused (a confidentiality pledge, 0.88; annual leave spent
 # travelling, 0.87). 0.85 stayed, for the same trade as before: five more refused for two.
+# With scopedev7 too: 0.95 91, 0.9 100, 0.85 104, 0.8 110 of 127; 0.9 and above refuse two of the 154 gated in-scope
+# questions (annual leave spent travelling, 0.96; buying a fake vocational certificate, 0.98), 0.85 three. 0.85 stayed.
 THRESHOLD = 0.85
 console = Console(stderr=True)
 

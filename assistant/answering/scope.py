@@ -43,7 +43,7 @@ WORK_TERMS = term_list(
     |cam ket dao tao|boi hoan chi phi dao tao|cty chuyen tre|cong ty chuyen tre|luong chuyen tre|luong ca dem
     |tien ca dem|phu cap ca dem|chung chi nghe|xac nhan qua trinh lam viec|giay xac nhan lam viec|hoc viec
     |cham luong|luong cham|tra luong cham|luong tra qua|tra luong qua|tai khoan nhan luong
-    |tai khoan ngan hang de nhan luong"""
+    |tai khoan ngan hang de nhan luong|bang nghe|kiem dinh"""
 )
 
 OTHER_TERMS = term_list(
@@ -101,7 +101,10 @@ OTHER_TERMS = term_list(
     |hang gia|hang nhai|quan ly thi truong|nuoc hoa|tung tin|sai su that|tin gia|tiktok|linkedin|chang chong
     |phong chong bao|tra loi phong van|tro cap xa hoi|thu hoi dat|thu hoi ruong|giai phong mat bang|gia dat
     |hoi dong quan tri|bao cao tai chinh|co dong nho|an toan thuc pham|bau cu|thuong binh|nguoi co cong|hien mau
-    |trong tai thuong mai|nhiem virus|diet virus|chay grab|tiem nail|chia dat|chay nguoc chieu|duong cam|kich ban"""
+    |trong tai thuong mai|nhiem virus|diet virus|chay grab|tiem nail|chia dat|chay nguoc chieu|duong cam|kich ban
+    |tau hoa|toa hanh ly|viet vi|mam cung|cung gio|xam hinh|tiem xam|dang kiem|dai hoi dong co dong|khach mua ve dung
+    |nha tang tren|tran thach cao|ro nuoc|giay chung tu|showroom|giay phep moi truong|du thau|goi thau|bao lanh du thau
+    |doi ten cho con|doi ten cho chau|doi ten khai sinh|da qua su dung|bao hiem hang hoa|xuat gia"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -140,6 +143,14 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     "ly lich tu phap": "ho so xin viec",
     "tra loi phong van": "phong van",
     "co meo nao": "cham cong",
+    # A trip home for Tết, a death-anniversary tray, a death certificate, a monk's vows, a machine bought used, a union
+    # football match: the leave, the factory or the union is only the occasion.
+    **{
+        term: ("nghi tet", "xin nghi", "nghi phep", "nghi viec")
+        for term in ("tau hoa", "mam cung", "giay chung tu", "xuat gia")
+    },
+    "da qua su dung": "nha may",
+    "viet vi": "cong doan",
     # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
     **{
         term: ("nha may", "cong nhan", "lam cong", "tuyen dung")
@@ -196,6 +207,10 @@ _WORK_BEATS_OTHER = {
                 "nghi co luong", "nghi huong luong", "nghi viec rieng"),
     # A vocational certificate is the Employment Law's (chứng chỉ kỹ năng nghề), a language one is not.
     "chung chi": ("chung chi nghe",),
+    # A national vocational licence compared with a driving one, and a goods lift never inspected (strict safety
+    # equipment of the OSH Law), are ours.
+    "bang lai": ("bang nghe",),
+    "thang may": ("kiem dinh",),
     # A former employer's certificate of employment, asked for a loan or a purchase, is still the employer's duty.
     **{term: ("xac nhan qua trinh lam viec", "giay xac nhan lam viec") for term in ("mua nha", "vay tin chap")},
     # "học nghề tại công ty mà bị thu học phí" is Điều 61 of the Labour Code; "học việc ở tiệm sửa xe" too.
@@ -228,6 +243,7 @@ _NOT_OUR_LAW_OTHER = term_list(
     "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
     "|ky nang dac dinh|thuc tap sinh ky nang|thue thu nhap ca nhan|thue tncn|quyet toan thue|cach lam gia"
     "|giam tru gia canh|tu khai thue|luat ben do|theo luat ben do|luat nuoc do|dai te|si quan quan doi|si quan cong an"
+    "|viet bai|bai cam nhan|slogan"
 )
 NOT_OUR_LAW = (*_FOREIGN, *_NOT_OUR_LAW_OTHER)
 _LAW_WORDS = ("luat ", "phap luat ")

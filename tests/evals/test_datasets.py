@@ -191,7 +191,7 @@ def test_heldout_sets_are_apart_from_the_development_sets(name: str) -> None:
     assert Counter(q.style for q in heldout)["no_diacritics"] >= len(heldout) / 3
     others = (
         "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
-        "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6",
+        "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
         *(set(HELDOUT_SETS) - {name}),
     )
     questions = {q.question for other in others for q in load_dataset(other)}
@@ -227,7 +227,8 @@ def _articles(text: str) -> dict[int, str]:
 
 TUNING_SETS = (
     "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
-    "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "levietsangg", "mrhao165",
+    "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
+    "levietsangg", "mrhao165",
 )
 
 
