@@ -113,7 +113,7 @@ WEAK_WORK_TERMS = frozenset(
     term_list(
         """hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho
         |cong ty|cty|doanh nghiep|giam doc|hoc nghe|di lam|luong|xin viec|ca dem|lam ca|cong nhan|lam cong
-        |nhan vien|nghi viec|mat viec|to truong|truong ca|tien luong"""
+        |nhan vien|nghi viec|mat viec|to truong|truong ca|tien luong|kiem dinh"""
     )
 )
 
