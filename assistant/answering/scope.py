@@ -43,7 +43,8 @@ WORK_TERMS = term_list(
     |cam ket dao tao|boi hoan chi phi dao tao|cty chuyen tre|cong ty chuyen tre|luong chuyen tre|luong ca dem
     |tien ca dem|phu cap ca dem|chung chi nghe|xac nhan qua trinh lam viec|giay xac nhan lam viec|hoc viec
     |cham luong|luong cham|tra luong cham|luong tra qua|tra luong qua|tai khoan nhan luong
-    |tai khoan ngan hang de nhan luong|bang nghe|kiem dinh"""
+    |tai khoan ngan hang de nhan luong|bang nghe|kiem dinh|the atm de nhan luong|chuyen luong|cty bat den
+    |cong ty bat den|sep bat den|tai san cua cong ty"""
 )
 
 OTHER_TERMS = term_list(
@@ -104,7 +105,14 @@ OTHER_TERMS = term_list(
     |trong tai thuong mai|nhiem virus|diet virus|chay grab|tiem nail|chia dat|chay nguoc chieu|duong cam|kich ban
     |tau hoa|toa hanh ly|viet vi|mam cung|cung gio|xam hinh|tiem xam|dang kiem|dai hoi dong co dong|khach mua ve dung
     |nha tang tren|tran thach cao|ro nuoc|giay chung tu|showroom|giay phep moi truong|du thau|goi thau|bao lanh du thau
-    |doi ten cho con|doi ten cho chau|doi ten khai sinh|da qua su dung|bao hiem hang hoa|xuat gia"""
+    |doi ten cho con|doi ten cho chau|doi ten khai sinh|da qua su dung|bao hiem hang hoa|xuat gia|ruou bia
+    |noi cong cong|cho con di hoc|hoc dai hoc|tham o|khung hinh phat|danh bai|co bac|danh bac|viem gan b
+    |dang ky nhan con nuoi|thu tuc nhan con nuoi|hat karaoke|hoc lien thong|lien thong dai hoc|vac xin|vaccine
+    |nhat duoc do|nhat dc do|nhat do roi|dat bi thu hoi|dat nha toi bi thu hoi|mo rong khu cong nghiep
+    |tuoi ty|tuoi suu|tuoi dan|tuoi mao|tuoi thin|tuoi ngo|tuoi mui|tuoi tuat|tuoi hoi|xem tuoi|xem boi
+    |cho ban muon|chu xe|muon xe|rac thai
+    |phan loai rac|cho dong nghiep vay|toa dan su|kien dan su|tra no bang tai san
+    |trach nhiem dan su"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -151,6 +159,17 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     },
     "da qua su dung": "nha may",
     "viet vi": "cong doan",
+    # Twelfth session (scopedev8): a student loan for a worker's child, a union's football match or flu shots, the
+    # neighbours' karaoke before a morning shift, a red light run on the way to work, adopting a child, a passport
+    # for the company trip, a friend's crash on one's lent motorbike.
+    "cho con di hoc": "ngan hang chinh sach",
+    **{term: "cong doan" for term in ("bong da", "vac xin", "vaccine")},
+    **{term: ("ca sang", "ca dem", "ca toi", "ca chieu", "lam dem") for term in ("hang xom", "hat karaoke")},
+    **{term: ("di lam tre", "di tre", "di muon", "di lam") for term in ("vuot den", "phat nguoi")},
+    **{term: ("nha may", "lam o nha may") for term in ("dang ky nhan con nuoi", "thu tuc nhan con nuoi")},
+    "ho chieu": ("nghi phep", "nghi tet", "xin nghi"),
+    "trach nhiem dan su": "bao hiem",
+    **{term: ("tai nan", "boi thuong") for term in ("cho ban muon", "chu xe", "muon xe")},
     # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
     **{
         term: ("nha may", "cong nhan", "lam cong", "tuyen dung")
@@ -185,10 +204,13 @@ _WORKPLACES = term_list(
 )
 # Military service is another field, but what it does to a job is the Labour Code's (tạm hoãn hợp đồng):
 # with a job word beside it, it no longer counts against the question.
-_JOB_WORDS = ("hop dong", "cong ty", "cty", "di lam", "nghi viec", "cong nhan", "nhan vien", "sep", "lam viec")
+_JOB_WORDS = ("hop dong", "cong ty", "cty", "di lam", "nghi viec", "sep", "lam viec")
 _JOBS_OF = {place: JOB_TERMS for place in _WORKPLACES}
 _JOB_LOANS = ("tao viec lam", "giai quyet viec lam", "ngan hang chinh sach", "xuat khau lao dong")
-_WAGES_BY_BANK = ("luong tra qua", "tra luong qua", "tai khoan ngan hang de nhan luong", "tai khoan nhan luong")
+_WAGES_BY_BANK = (
+    "luong tra qua", "tra luong qua", "tai khoan ngan hang de nhan luong", "tai khoan nhan luong",
+    "the atm de nhan luong", "chuyen luong",
+)
 _WORK_BEATS_OTHER = {
     "nhap ngu": _JOB_WORDS,
     "nghia vu quan su": _JOB_WORDS,
@@ -300,7 +322,8 @@ def _asks_which_law(key: str, foreign: Sequence[str]) -> bool:
 
 
 def classify(message: str) -> ScopeDecision:
-    key = clause_key(message)
+    # "tiền công ty" is the company's money, not "tiền công" (a wage).
+    key = clause_key(message).replace("tien cong ty", "tien cua cong ty")
     work = contains_any(key, WORK_TERMS) + contains_any(key, JOB_TERMS)
     other = contains_any(key, OTHER_TERMS)
     foreign = contains_any(key, NOT_OUR_LAW) if any(f" {c} " in key for c in _COUNTRY_WORDS) else contains_any(
