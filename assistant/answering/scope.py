@@ -100,7 +100,7 @@ OTHER_TERMS = term_list(
     |dai ly doc quyen|burnout|ly lich tu phap|co meo nao|khoan no|tra no thay|thue tro|thu cung|thue dat|tien thue dat
     |nha san xuat|chuyen bay|ve may bay|hang bay|hang loi|sai size|ton giao|theo dao|cong giao|phat giao|hang fake
     |hang gia|hang nhai|quan ly thi truong|nuoc hoa|tung tin|sai su that|tin gia|tiktok|linkedin|chang chong
-    |phong chong bao|tra loi phong van|tro cap xa hoi|thu hoi dat|thu hoi ruong|giai phong mat bang|gia dat
+    |phong chong bao|tra loi phong van|thuyet phuc|tro cap xa hoi|thu hoi dat|thu hoi ruong|giai phong mat bang|gia dat
     |hoi dong quan tri|bao cao tai chinh|co dong nho|an toan thuc pham|bau cu|thuong binh|nguoi co cong|hien mau
     |trong tai thuong mai|nhiem virus|diet virus|chay grab|tiem nail|chia dat|chay nguoc chieu|duong cam|kich ban
     |tau hoa|toa hanh ly|viet vi|mam cung|cung gio|xam hinh|tiem xam|dang kiem|dai hoi dong co dong|khach mua ve dung
@@ -110,9 +110,9 @@ OTHER_TERMS = term_list(
     |dang ky nhan con nuoi|thu tuc nhan con nuoi|hat karaoke|hoc lien thong|lien thong dai hoc|vac xin|vaccine
     |nhat duoc do|nhat dc do|nhat do roi|dat bi thu hoi|dat nha toi bi thu hoi|mo rong khu cong nghiep
     |tuoi ty|tuoi suu|tuoi dan|tuoi mao|tuoi thin|tuoi ngo|tuoi mui|tuoi tuat|tuoi hoi|xem tuoi|xem boi
-    |cho ban muon|chu xe|muon xe|rac thai
-    |phan loai rac|cho dong nghiep vay|toa dan su|kien dan su|tra no bang tai san
-    |trach nhiem dan su"""
+    |cho ban muon|chu xe|muon xe|rac thai|phan loai rac|cho dong nghiep vay|toa dan su|kien dan su
+    |tra no bang tai san|trach nhiem dan su|di phuot|o dau re|phan mem nao
+    |phan mem cham cong nao|chu nha tro|lam gia giay|co nen cuoi"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -128,7 +128,7 @@ WEAK_WORK_TERMS = frozenset(
 # "bảo hiểm xe", "bảo hiểm du lịch", "mũ bảo hiểm" contain "bảo hiểm" but are not social insurance: every
 # other-field phrase with "bảo hiểm" in it beats that work word.
 _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
-    **{term: "bao hiem" for term in OTHER_TERMS if "bao hiem" in term},
+    **{term: ("bao hiem", "dong bao hiem") for term in OTHER_TERMS if "bao hiem" in term},
     "bao viet": "bao hiem",
     # Health insurance outside work (the household card, treatment outside one's registered hospital): Luật BHYT.
     **{term: "bao hiem" for term in ("trai tuyen", "dung tuyen", "vuot tuyen")},
@@ -169,6 +169,12 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     **{term: ("nha may", "lam o nha may") for term in ("dang ky nhan con nuoi", "thu tuc nhan con nuoi")},
     "ho chieu": ("nghi phep", "nghi tet", "xin nghi"),
     "trach nhiem dan su": "bao hiem",
+    # A joke or a script for a union meeting, clock-in software, an inheritance one cannot take leave to settle, a
+    # dead colleague's debt.
+    **{term: "cong doan" for term in ("chuyen cuoi", "kich ban")},
+    **{term: "cham cong" for term in ("phan mem nao", "phan mem cham cong nao")},
+    "thua ke": "xin nghi",
+    "khoan no": "tai nan",
     **{term: ("tai nan", "boi thuong") for term in ("cho ban muon", "chu xe", "muon xe")},
     # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
     **{
@@ -226,7 +232,9 @@ _WORK_BEATS_OTHER = {
     # Being let go for marrying is the Labour Code's (Điều 137): "vừa báo cưới thì sếp kêu nghỉ việc"; so is the leave
     # for a wedding (Điều 115): "bạn thân kết hôn thì được nghỉ mấy ngày có lương".
     "ket hon": ("nghi viec", "cho nghi", "duoi viec", "sa thai", "thoi viec", "mat viec", "cham dut hop dong",
-                "nghi co luong", "nghi huong luong", "nghi viec rieng"),
+                "nghi co luong", "nghi huong luong", "nghi viec rieng", "duoc nghi may ngay"),
+    # Wages paid in one instalment ("trả gộp", which folds to "trả góp") at the end of the month.
+    "tra gop": ("tinh luong", "tra luong", "luong theo ngay"),
     # A vocational certificate is the Employment Law's (chứng chỉ kỹ năng nghề), a language one is not.
     "chung chi": ("chung chi nghe",),
     # A national vocational licence compared with a driving one, and a goods lift never inspected (strict safety
@@ -334,7 +342,8 @@ def classify(message: str) -> ScopeDecision:
     for other_term, beaten in _OTHER_BEATS_WORK.items():
         if other_term in other:
             work = [t for t in work if t not in ((beaten,) if isinstance(beaten, str) else beaten)]
-    other = [t for t in other if not any(w in work for w in _WORK_BEATS_OTHER.get(t, ()))]
+    # The words that take another field's word back to work need not be work words themselves ("theo hợp đồng").
+    other = [t for t in other if not contains_any(key, _WORK_BEATS_OTHER.get(t, ()))]
     if work and not (other and all(term in WEAK_WORK_TERMS or term in JOB_TERMS for term in work)):
         return ScopeDecision("in_scope", tuple(work), tuple(other))
     if looks_like_injection(message):
