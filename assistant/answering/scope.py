@@ -44,7 +44,8 @@ WORK_TERMS = term_list(
     |tien ca dem|phu cap ca dem|chung chi nghe|xac nhan qua trinh lam viec|giay xac nhan lam viec|hoc viec
     |cham luong|luong cham|tra luong cham|luong tra qua|tra luong qua|tai khoan nhan luong
     |tai khoan ngan hang de nhan luong|bang nghe|kiem dinh|the atm de nhan luong|chuyen luong|cty bat den
-    |cong ty bat den|sep bat den|tai san cua cong ty"""
+    |cong ty bat den|sep bat den|tai san cua cong ty|duoc nghi|nghi luon|lam toi da|may tieng mot ngay|may tieng 1 ngay
+    |nhan con nuoi"""
 )
 
 OTHER_TERMS = term_list(
@@ -121,7 +122,8 @@ WEAK_WORK_TERMS = frozenset(
     term_list(
         """hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho
         |cong ty|cty|doanh nghiep|giam doc|hoc nghe|di lam|luong|xin viec|ca dem|lam ca|cong nhan|lam cong
-        |nhan vien|nghi viec|mat viec|to truong|truong ca|tien luong|kiem dinh"""
+        |nhan vien|nghi viec|mat viec|to truong|truong ca|tien luong|kiem dinh|duoc nghi|nghi luon
+        |lam toi da|nhan con nuoi"""
     )
 )
 
@@ -296,7 +298,8 @@ SMALL_TALK = term_list(
 GENERIC_WORK_TERMS = frozenset(
     term_list(
         """cong ty|cty|doanh nghiep|sep|giam doc|quan ly|nhan vien|cong nhan|to truong|truong ca|quan doc|luong
-        |tien luong|di lam|lam viec|phong van|lam cong|xin viec|tuyen dung|nghi phep|ho so xin viec|xin lam"""
+        |tien luong|di lam|lam viec|phong van|lam cong|xin viec|tuyen dung|nghi phep|ho so xin viec|xin lam
+        |duoc nghi|nghi luon|lam toi da"""
     )
 ) | frozenset(JOB_TERMS)
 
