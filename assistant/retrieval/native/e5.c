@@ -1179,6 +1179,11 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
     if (!m->vnni && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && m->H % QK == 0
         && m->FF % QK == 0) {
         int ok = 1;
+        for (int l = 0; l < m->NL; l++)   /* what a failed VNNI repack left behind */
+            for (int i = 0; i < XCOUNT; i++) {
+                free(m->layers[l].x[i].w); free(m->layers[l].x[i].d);
+                m->layers[l].x[i].w = NULL; m->layers[l].x[i].d = NULL;
+            }
         for (int l = 0; l < m->NL && ok; l++) {
             layer_t *ly = &m->layers[l];
             ok = pack_rows_q4(ly->qw, m->H, m->H, &ly->x[X_qw]) == 0 && pack_rows_q4(ly->kw, m->H, m->H, &ly->x[X_kw]) == 0
