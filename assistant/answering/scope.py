@@ -211,7 +211,8 @@ _WORKPLACES = term_list(
     |lich chieu|nha dat|bat dong san|bao hiem nhan tho|lap trinh|mau giao"""
 )
 # Military service is another field, but what it does to a job is the Labour Code's (tạm hoãn hợp đồng):
-# with a job word beside it, it no longer counts against the question.
+# with a job word beside it, it no longer counts against the question. Being a worker or an employee is not such a
+# word: "em là công nhân, có bị gọi nhập ngũ không" asks about the call-up itself.
 _JOB_WORDS = ("hop dong", "cong ty", "cty", "di lam", "nghi viec", "sep", "lam viec")
 _JOBS_OF = {place: JOB_TERMS for place in _WORKPLACES}
 _JOB_LOANS = ("tao viec lam", "giai quyet viec lam", "ngan hang chinh sach", "xuat khau lao dong")
