@@ -167,7 +167,7 @@ from evals.datasets import load_dataset
         # scopedev8: embezzling the company's money ("tiền cty" is no wage), a card game in the dormitory, a flu shot
         # the union arranges, the neighbours' karaoke before a morning shift, a red light run on the way to work, a
         # passport for the company trip, a loan to a colleague, a worker asking about the call-up itself...
-        ("ke toan lay tien cty tieu rieng thi toi tham o bi xu may nam", "out_of_scope"),
+        ("Kế toán lấy tiền công ty tiêu riêng thì tội tham ô bị xử mấy năm?", "out_of_scope"),
         ("cong nhan danh bai trong ky tuc xa cty bi cong an bat thi sao", "out_of_scope"),
         ("Công đoàn cty tổ chức tiêm vắc xin cúm miễn phí, tiêm xong có được uống bia không?", "out_of_scope"),
         ("hang xom hat karaoke den 1h sang, mai em di ca sang", "out_of_scope"),
