@@ -45,7 +45,7 @@ WORK_TERMS = term_list(
     |cham luong|luong cham|tra luong cham|luong tra qua|tra luong qua|tai khoan nhan luong
     |tai khoan ngan hang de nhan luong|bang nghe|kiem dinh|the atm de nhan luong|chuyen luong|cty bat den
     |cong ty bat den|sep bat den|tai san cua cong ty|duoc nghi|nghi luon|lam toi da|may tieng mot ngay|may tieng 1 ngay
-    |nhan con nuoi"""
+    |nhan con nuoi|giu can cuoc|giu cccd|giu ban chinh|giu giay to|giu bang goc|giu chung minh"""
 )
 
 OTHER_TERMS = term_list(
@@ -113,7 +113,13 @@ OTHER_TERMS = term_list(
     |tuoi ty|tuoi suu|tuoi dan|tuoi mao|tuoi thin|tuoi ngo|tuoi mui|tuoi tuat|tuoi hoi|xem tuoi|xem boi
     |cho ban muon|chu xe|muon xe|rac thai|phan loai rac|cho dong nghiep vay|toa dan su|kien dan su
     |tra no bang tai san|trach nhiem dan su|di phuot|o dau re|phan mem nao
-    |phan mem cham cong nao|chu nha tro|lam gia giay|co nen cuoi"""
+    |phan mem cham cong nao|chu nha tro|lam gia giay|co nen cuoi
+    |danh gia tac dong moi truong|lai suat cho vay|vay giua ca nhan|ngay hoang dao|ngay tot de|xem ngay tot|thue xe
+    |ngay 1 dem|ngay 2 dem|ngay 3 dem|tarot|lien ket dau tu|thoi gian can nhac|khoi to|giam dinh thuong tich
+    |con hoc lop|tat thong bao|doi tang gia|tang gia phong|tang tien phong|tien phong tro|thue 1 phong
+    |mien nghia vu|kham nghia vu|kham suc khoe nghia vu|tam hoan goi nhap ngu|tam hoan nghia vu|khu dan cu
+    |cai lai van tay|lau dau doc|lao phoi|lay qua duong nao|gia danh|lua chuyen khoan|luat hon nhan|tai san rieng
+    |ban toc do|qua toc do|tru diem"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -123,7 +129,7 @@ WEAK_WORK_TERMS = frozenset(
         """hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho
         |cong ty|cty|doanh nghiep|giam doc|hoc nghe|di lam|luong|xin viec|ca dem|lam ca|cong nhan|lam cong
         |nhan vien|nghi viec|mat viec|to truong|truong ca|tien luong|kiem dinh|duoc nghi|nghi luon
-        |lam toi da|nhan con nuoi"""
+        |lam toi da|nhan con nuoi|quan doc"""
     )
 )
 
@@ -141,7 +147,7 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     "van nghe": "cong doan",
     "tiet muc": "cong doan",
     "o nhiem moi truong": "nha may",
-    "ma otp": ("bhxh", "bao hiem"),
+    "ma otp": ("bhxh", "bao hiem", "so bao hiem", "bao hiem xa hoi"),
     # "trả góp bằng lương" folds to the words of "bảng lương" (payroll).
     "tra gop": "bang luong",
     # Benefits of other laws (social assistance, people with merit) beside their allowance or pension; land taken
@@ -178,6 +184,19 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     "thua ke": "xin nghi",
     "khoan no": "tai nan",
     **{term: ("tai nan", "boi thuong") for term in ("cho ban muon", "chu xe", "muon xe")},
+    # Thirteenth session (scopedev9): a union's tour and its coach, a deferral of the call-up, a bank's loan on a
+    # payslip, a scammer posing as HR to "close the insurance book", a bonus shared in a marriage, a speeding fine
+    # on the way to a shift, a factory's waste water, a clock-in machine that needs its reader cleaned.
+    **{term: "cong doan" for term in ("thue xe", "ngay 1 dem", "ngay 2 dem", "ngay 3 dem")},
+    **{term: "tam hoan" for term in ("tam hoan goi nhap ngu", "tam hoan nghia vu")},
+    "vay tin chap": ("bang luong",),
+    **{term: ("bhxh", "bao hiem", "so bao hiem", "bao hiem xa hoi") for term in ("gia danh", "lua chuyen khoan")},
+    **{term: ("tien thuong", "thuong tet", "tien luong", "luong") for term in ("luat hon nhan", "tai san chung",
+                                                                             "tai san rieng")},
+    **{term: ("di lam tre", "di tre", "di muon", "di lam")
+       for term in ("csgt", "canh sat giao thong", "ban toc do", "qua toc do", "tru diem")},
+    **{term: "nha may" for term in ("nuoc thai", "xa thai")},
+    **{term: "cham cong" for term in ("cai lai van tay", "lau dau doc")},
     # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
     **{
         term: ("nha may", "cong nhan", "lam cong", "tuyen dung")
@@ -218,7 +237,7 @@ _JOBS_OF = {place: JOB_TERMS for place in _WORKPLACES}
 _JOB_LOANS = ("tao viec lam", "giai quyet viec lam", "ngan hang chinh sach", "xuat khau lao dong")
 _WAGES_BY_BANK = (
     "luong tra qua", "tra luong qua", "tai khoan ngan hang de nhan luong", "tai khoan nhan luong",
-    "the atm de nhan luong", "chuyen luong",
+    "the atm de nhan luong", "chuyen luong", "de nhan luong", "nhan luong qua",
 )
 _WORK_BEATS_OTHER = {
     "nhap ngu": _JOB_WORDS,
@@ -252,6 +271,11 @@ _WORK_BEATS_OTHER = {
     "ho ngheo": ("lam viec o nuoc ngoai", "xuat khau lao dong", "theo hop dong", "uu tien tham gia", "viec lam"),
     # Repairing a machine for a company is work ("bị điện giật khi đang sửa máy ở xưởng, cty phải bồi thường").
     "sua may": ("cty", "cong ty", "nha may", "boi thuong", "tai nan"),
+    # The call-up's medical examination is the Military Service Law's, but the pay for the day off it takes is ours.
+    **{
+        term: ("tinh luong", "tru cong", "tru luong", "huong luong", "co luong", "xin nghi", "nghi phep", "nghi 1 ngay")
+        for term in ("kham suc khoe nghia vu", "kham nghia vu")
+    },
 }
 
 # Outside the corpus whatever work words come with them: other countries' labour law (their law, or work done there;
@@ -276,7 +300,7 @@ _NOT_OUR_LAW_OTHER = term_list(
     "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
     "|ky nang dac dinh|thuc tap sinh ky nang|thue thu nhap ca nhan|thue tncn|quyet toan thue|cach lam gia"
     "|giam tru gia canh|tu khai thue|luat ben do|theo luat ben do|luat nuoc do|dai te|si quan quan doi|si quan cong an"
-    "|viet bai|bai cam nhan|slogan"
+    "|viet bai|bai cam nhan|slogan|viet ho|bai phat bieu"
 )
 NOT_OUR_LAW = (*_FOREIGN, *_NOT_OUR_LAW_OTHER)
 _LAW_WORDS = ("luat ", "phap luat ")
