@@ -45,7 +45,9 @@ WORK_TERMS = term_list(
     |cham luong|luong cham|tra luong cham|luong tra qua|tra luong qua|tai khoan nhan luong
     |tai khoan ngan hang de nhan luong|bang nghe|kiem dinh|the atm de nhan luong|chuyen luong|cty bat den
     |cong ty bat den|sep bat den|tai san cua cong ty|duoc nghi|nghi luon|lam toi da|may tieng mot ngay|may tieng 1 ngay
-    |nhan con nuoi|giu can cuoc|giu cccd|giu ban chinh|giu giay to|giu bang goc|giu chung minh"""
+    |nhan con nuoi|giu can cuoc|giu cccd|giu ban chinh|giu giay to|giu bang goc|giu chung minh|tru het luong
+    |cu e di hoc|cu em di hoc|cu toi di hoc|cu minh di hoc|cu e di dao tao|cu em di dao tao|khong can bao truoc
+    |tien dong phuc|truong phong"""
 )
 
 OTHER_TERMS = term_list(
@@ -119,7 +121,12 @@ OTHER_TERMS = term_list(
     |con hoc lop|tat thong bao|doi tang gia|tang gia phong|tang tien phong|tien phong tro|thue 1 phong
     |mien nghia vu|kham nghia vu|kham suc khoe nghia vu|tam hoan goi nhap ngu|tam hoan nghia vu|khu dan cu
     |cai lai van tay|lau dau doc|lao phoi|lay qua duong nao|gia danh|lua chuyen khoan|luat hon nhan|tai san rieng
-    |ban toc do|qua toc do|tru diem"""
+    |ban toc do|qua toc do|tru diem
+    |gop tien nuoi|nghia vu nuoi duong|phung duong|con cho nha|con cho can|bi cho can|noi soi|gay me|viet cv
+    |quy lop|hop phu huynh|giao vien chu nhiem|dinh dang|cong thuc excel|muc luc|file word|trong word|man hinh xanh
+    |cai lai win|cai win|bi thiu|com cuon|cach lam mon|van toc|vat ly|bai toan|nhan hieu|luat canh tranh
+    |canh tranh khong lanh manh|thoa thuan gia|ban co bao gio|ban co met khong|ban co met ko|bai nhac|nghe nhac
+    |nhac chill|ban ten la gi|dua thoi"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -129,7 +136,7 @@ WEAK_WORK_TERMS = frozenset(
         """hop dong|tranh chap|nuoi con|boi thuong|an toan|mang thai|phat tien|quan ly|lam viec|sep|bao ho
         |cong ty|cty|doanh nghiep|giam doc|hoc nghe|di lam|luong|xin viec|ca dem|lam ca|cong nhan|lam cong
         |nhan vien|nghi viec|mat viec|to truong|truong ca|tien luong|kiem dinh|duoc nghi|nghi luon
-        |lam toi da|nhan con nuoi|quan doc"""
+        |lam toi da|nhan con nuoi|quan doc|truong phong"""
     )
 )
 
@@ -197,6 +204,17 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
        for term in ("csgt", "canh sat giao thong", "ban toc do", "qua toc do", "tru diem")},
     **{term: "nha may" for term in ("nuoc thai", "xa thai")},
     **{term: "cham cong" for term in ("cai lai van tay", "lau dau doc")},
+    # scopedev10: a class fund one misses the parents' meeting over because of overtime, a weather forecast or a
+    # spreadsheet's time format for the union's trip or the overtime sheet, a trademark for a side business, the
+    # assistant's own name.
+    **{
+        term: ("tang ca", "di lam", "giao vien", "lam ca", "ca dem")
+        for term in ("quy lop", "hop phu huynh", "giao vien chu nhiem")
+    },
+    **{term: "cong doan" for term in ("thoi tiet", "du bao thoi tiet", "muc luc", "ban ten la gi")},
+    "dinh dang": ("tang ca", "cham cong"),
+    "cong thuc excel": ("tang ca", "cham cong"),
+    "nhan hieu": "lam them",
     # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
     **{
         term: ("nha may", "cong nhan", "lam cong", "tuyen dung")
@@ -271,6 +289,10 @@ _WORK_BEATS_OTHER = {
     "ho ngheo": ("lam viec o nuoc ngoai", "xuat khau lao dong", "theo hop dong", "uu tien tham gia", "viec lam"),
     # Repairing a machine for a company is work ("bị điện giật khi đang sửa máy ở xưởng, cty phải bồi thường").
     "sua may": ("cty", "cong ty", "nha may", "boi thuong", "tai nan"),
+    # A bonus paid in the company's shares is still a bonus (Điều 104); a deposit asked before starting work is
+    # forbidden to the employer (Điều 17) even when the worker calls it a scam.
+    "co phieu": ("thuong bang co phieu", "tra bang co phieu", "thay vi tien mat", "thay cho tien mat"),
+    "lua dao": ("tien dong phuc", "dinh vao lam", "vao lam", "xin viec", "tuyen dung"),
     # The call-up's medical examination is the Military Service Law's, but the pay for the day off it takes is ours.
     **{
         term: ("tinh luong", "tru cong", "tru luong", "huong luong", "co luong", "xin nghi", "nghi phep", "nghi 1 ngay")
@@ -297,10 +319,12 @@ _FOREIGN = tuple(
        for where in ("o", "tai", "cua", "ben") for country in _COUNTRIES]
 )
 _NOT_OUR_LAW_OTHER = term_list(
-    "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email|viet cv"
+    "vao dang|dang vien|ket nap dang|cong chuc|vien chuc|viet giup|soan giup|viet email"
     "|ky nang dac dinh|thuc tap sinh ky nang|thue thu nhap ca nhan|thue tncn|quyet toan thue|cach lam gia"
     "|giam tru gia canh|tu khai thue|luat ben do|theo luat ben do|luat nuoc do|dai te|si quan quan doi|si quan cong an"
-    "|viet bai|bai cam nhan|slogan|viet ho|bai phat bieu"
+    "|viet bai|bai cam nhan|slogan|viet ho|bai phat bieu|cau tho|bai tho|sang tac|khau hieu|dich giup|dich sang tieng"
+    "|tieng trung noi|tieng trung la gi|tieng anh noi|tieng anh la gi|tieng nhat noi|tieng han noi"
+    "|noi the nao bang tieng"
 )
 NOT_OUR_LAW = (*_FOREIGN, *_NOT_OUR_LAW_OTHER)
 _LAW_WORDS = ("luat ", "phap luat ")
@@ -324,7 +348,7 @@ GENERIC_WORK_TERMS = frozenset(
     term_list(
         """cong ty|cty|doanh nghiep|sep|giam doc|quan ly|nhan vien|cong nhan|to truong|truong ca|quan doc|luong
         |tien luong|di lam|lam viec|phong van|lam cong|xin viec|tuyen dung|nghi phep|ho so xin viec|xin lam
-        |duoc nghi|nghi luon|lam toi da"""
+        |duoc nghi|nghi luon|lam toi da|truong phong"""
     )
 ) | frozenset(JOB_TERMS)
 
