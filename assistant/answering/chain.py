@@ -46,8 +46,10 @@ MIN_RELEVANCE_UNKNOWN = 0.6
 # A question with a strong work word ("tăng ca", "thử việc", not just "công ty") whose own words the best provision
 # covers too little is still answered when that provision covers this share of the legal terms the lexicon reads
 # in it ("tăng ca 14 tiếng" → "làm thêm giờ"): members' long stories are mostly words no provision uses. Terms every
-# provision holds do not count.
-MIN_LEGAL_TERMS_COVERED = 0.5
+# provision holds do not count. 0.4 since the thirteenth session: on the tuning sets it answers two more overtime
+# questions typed without marks ("tăng ca gần 60 tiếng có quá mức cho phép ko", both citing khoản 2 Điều 107) and lets
+# no out-of-scope one in; 0.35 let one in; the development sets do not move.
+MIN_LEGAL_TERMS_COVERED = 0.4
 _GENERIC_LEGAL_TERMS = frozenset({"người sử dụng lao động", "người lao động", "hợp đồng lao động"})
 _DELTA_WORDS = 8
 _ARTICLE_REF_RE = re.compile(r"(?:khoản\s+(\d+)\s+)?Điều\s+(\d+)", re.IGNORECASE)
