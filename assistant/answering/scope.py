@@ -47,7 +47,8 @@ WORK_TERMS = term_list(
     |cong ty bat den|sep bat den|tai san cua cong ty|duoc nghi|nghi luon|lam toi da|may tieng mot ngay|may tieng 1 ngay
     |nhan con nuoi|giu can cuoc|giu cccd|giu ban chinh|giu giay to|giu bang goc|giu chung minh|tru het luong
     |cu e di hoc|cu em di hoc|cu toi di hoc|cu minh di hoc|cu e di dao tao|cu em di dao tao|khong can bao truoc
-    |tien dong phuc|truong phong"""
+    |tien dong phuc|truong phong|lam it gio|lam nua ngay|giam gio lam|rut ngan thoi gian lam viec|vssid
+    |muc dong bhxh|muc dong bao hiem"""
 )
 
 OTHER_TERMS = term_list(
@@ -143,7 +144,7 @@ WEAK_WORK_TERMS = frozenset(
 # "bảo hiểm xe", "bảo hiểm du lịch", "mũ bảo hiểm" contain "bảo hiểm" but are not social insurance: every
 # other-field phrase with "bảo hiểm" in it beats that work word.
 _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
-    **{term: ("bao hiem", "dong bao hiem") for term in OTHER_TERMS if "bao hiem" in term},
+    **{term: ("bao hiem", "dong bao hiem", "muc dong bao hiem") for term in OTHER_TERMS if "bao hiem" in term},
     "bao viet": "bao hiem",
     # Health insurance outside work (the household card, treatment outside one's registered hospital): Luật BHYT.
     **{term: "bao hiem" for term in ("trai tuyen", "dung tuyen", "vuot tuyen")},
@@ -233,7 +234,8 @@ _JOB_NAMES = term_list(
     |phu bep|thu ngan|shipper|tho may|tho han|tho dien|tho co khi|y ta|dieu duong|nhan vien ban hang|ban hang cho
     |lao cong|ve sinh cho|giu tre|bao mau|pha che|nhan vien van phong|hanh chinh nhan su|tiep khach|tru thuong
     |giao dich vien|nhan vien ngan hang|bao ve chung cu|bao ve toa nha|bao ve nha may|bao ve cho|tho son
-    |lap trinh vien|nhan vien sales|nhan vien sale|dong phim|dong quang cao|dong mv|lam mau anh"""
+    |lap trinh vien|nhan vien sales|nhan vien sale|dong phim|dong quang cao|dong mv|lam mau anh
+    |rua chen|rua bat"""
 )
 _WORKS_AT = tuple(
     f"{verb} {where} {place}" for verb in ("lam", "lam viec", "dang lam") for where in ("o", "tai", "cho")
@@ -289,6 +291,8 @@ _WORK_BEATS_OTHER = {
     "ho ngheo": ("lam viec o nuoc ngoai", "xuat khau lao dong", "theo hop dong", "uu tien tham gia", "viec lam"),
     # Repairing a machine for a company is work ("bị điện giật khi đang sửa máy ở xưởng, cty phải bồi thường").
     "sua may": ("cty", "cong ty", "nha may", "boi thuong", "tai nan"),
+    # A bad back found at the company's health check, and the heavy work still assigned, is the employer's to arrange.
+    "dau lung": ("kham suc khoe", "sap xep viec", "cong viec phu hop", "viec phu hop", "vac hang", "khuan vac"),
     # A bonus paid in the company's shares is still a bonus (Điều 104); a deposit asked before starting work is
     # forbidden to the employer (Điều 17) even when the worker calls it a scam.
     "co phieu": ("thuong bang co phieu", "tra bang co phieu", "thay vi tien mat", "thay cho tien mat"),
