@@ -127,7 +127,8 @@ OTHER_TERMS = term_list(
     |quy lop|hop phu huynh|giao vien chu nhiem|dinh dang|cong thuc excel|muc luc|file word|trong word|man hinh xanh
     |cai lai win|cai win|bi thiu|com cuon|cach lam mon|van toc|vat ly|bai toan|nhan hieu|luat canh tranh
     |canh tranh khong lanh manh|thoa thuan gia|ban co bao gio|ban co met khong|ban co met ko|bai nhac|nghe nhac
-    |nhac chill|ban ten la gi|dua thoi"""
+    |nhac chill|ban ten la gi|dua thoi|mo tiem|khong tra von|chia lai hang thang|phan mem cham cong|nao tot cho
+    |bao hiem tai nan 24|tu mua bao hiem|tu mua o ngan hang"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -216,6 +217,10 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     "dinh dang": ("tang ca", "cham cong"),
     "cong thuc excel": ("tang ca", "cham cong"),
     "nhan hieu": "lam them",
+    # Older tuning misses: clock-in software to buy, an accident policy one bought oneself at a bank.
+    **{term: "cham cong" for term in ("phan mem cham cong", "nao tot cho")},
+    **{term: ("tai nan", "boi thuong", "bao hiem") for term in ("bao hiem tai nan 24", "tu mua bao hiem",
+                                                                "tu mua o ngan hang")},
     # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
     **{
         term: ("nha may", "cong nhan", "lam cong", "tuyen dung")
@@ -269,6 +274,8 @@ _WORK_BEATS_OTHER = {
         loan: (*_JOBS_OF.get(loan, ()), *_JOB_LOANS)
         for loan in ("vay von", "ngan hang", "di vay", "khoan vay")
     },
+    # Opening a shop on a job-creation loan is the Employment Law's.
+    "mo tiem": _JOB_LOANS,
     # Wages paid into a bank account: who bears its fees is the Labour Code's (Điều 96).
     "ngan hang": (*_JOBS_OF["ngan hang"], *_JOB_LOANS, *_WAGES_BY_BANK),
     # Being let go for marrying is the Labour Code's (Điều 137): "vừa báo cưới thì sếp kêu nghỉ việc"; so is the leave
