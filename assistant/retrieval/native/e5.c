@@ -38,6 +38,30 @@
 #include <immintrin.h>
 #endif
 
+/* The Cephes expf core shared by exp512 and exp256, for vectors of W bits: r = x - n ln2 (ln2 in two parts, so r
+ * is exact), then e^r by its degree-7 polynomial in Horner form; the caller scales by 2^n. */
+#define EXP_POLY(W, n, x, r, p) do { \
+        r = _mm##W##_fnmadd_ps(n, _mm##W##_set1_ps(0.693359375f), x); \
+        r = _mm##W##_fnmadd_ps(n, _mm##W##_set1_ps(-2.12194440e-4f), r); \
+        p = _mm##W##_set1_ps(1.9875691500e-4f); \
+        p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(1.3981999507e-3f)); \
+        p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(8.3334519073e-3f)); \
+        p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(4.1665795894e-2f)); \
+        p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(1.6666665459e-1f)); \
+        p = _mm##W##_fmadd_ps(p, r, _mm##W##_set1_ps(5.0000001201e-1f)); \
+        p = _mm##W##_fmadd_ps(p, _mm##W##_mul_ps(r, r), _mm##W##_add_ps(r, _mm##W##_set1_ps(1.f))); \
+    } while (0)
+
+/* The Abramowitz-Stegun 7.1.26 polynomial in t = 1 / (1 + 0.3275911 |z|) shared by gelu_vnni and gelu_avx2:
+ * erf(|z|) = 1 - p t e^(-z^2), error below 1.5e-7. */
+#define ERF_POLY(W, t, p) do { \
+        p = _mm##W##_set1_ps(1.061405429f); \
+        p = _mm##W##_fmadd_ps(p, t, _mm##W##_set1_ps(-1.453152027f)); \
+        p = _mm##W##_fmadd_ps(p, t, _mm##W##_set1_ps(1.421413741f)); \
+        p = _mm##W##_fmadd_ps(p, t, _mm##W##_set1_ps(-0.284496736f)); \
+        p = _mm##W##_fmadd_ps(p, t, _mm##W##_set1_ps(0.254829592f)); \
+    } while (0)
+
 #define RESTRICT __restrict__
 #define QK 32
 
@@ -252,15 +276,8 @@ E5_TARGET_VNNI
 static inline __m512 exp512(__m512 x) {
     __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(1.44269504088896341f)),
                                     _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);   /* ln2 in two parts: r exact */
-    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
-    __m512 p = _mm512_set1_ps(1.9875691500e-4f);
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.3981999507e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(8.3334519073e-3f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(4.1665795894e-2f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(1.6666665459e-1f));
-    p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(5.0000001201e-1f));
-    p = _mm512_fmadd_ps(p, _mm512_mul_ps(r, r), _mm512_add_ps(r, _mm512_set1_ps(1.f)));
+    __m512 r, p;
+    EXP_POLY(512, n, x, r, p);
     return _mm512_scalef_ps(p, n);
 }
 
@@ -339,11 +356,8 @@ static void gelu_vnni(float *x, size_t n) {
         __m512 den = _mm512_fmadd_ps(az, _mm512_set1_ps(0.3275911f), one);
         __m512 t = _mm512_rcp14_ps(den);
         t = _mm512_mul_ps(t, _mm512_fnmadd_ps(den, t, two));            /* one Newton step: ~1e-8 relative */
-        __m512 p = _mm512_set1_ps(1.061405429f);
-        p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-1.453152027f));
-        p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(1.421413741f));
-        p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(-0.284496736f));
-        p = _mm512_fmadd_ps(p, t, _mm512_set1_ps(0.254829592f));
+        __m512 p;
+        ERF_POLY(512, t, p);
         __m512 e = exp512(_mm512_mul_ps(_mm512_sub_ps(_mm512_setzero_ps(), az), az));
         __m512 erf = _mm512_fnmadd_ps(_mm512_mul_ps(p, t), e, one);       /* erf(|z|) */
         /* 1 + erf(z): 1 + erf(|z|) for z >= 0, 1 - erf(|z|) otherwise */
@@ -542,15 +556,8 @@ static inline __m256 exp256(__m256 x) {
     x = _mm256_max_ps(x, _mm256_set1_ps(-87.f));
     __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(1.44269504088896341f)),
                                _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), x);
-    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
-    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
-    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
-    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.f)));
+    __m256 r, p;
+    EXP_POLY(256, n, x, r, p);
     __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
     return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
 }
@@ -621,11 +628,8 @@ static void gelu_avx2(float *x, size_t n) {
         __m256 den = _mm256_fmadd_ps(az, _mm256_set1_ps(0.3275911f), one);
         __m256 t = _mm256_rcp_ps(den);
         t = _mm256_mul_ps(t, _mm256_fnmadd_ps(den, t, two));            /* rcp is 12 bits: one Newton step */
-        __m256 p = _mm256_set1_ps(1.061405429f);
-        p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-1.453152027f));
-        p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(1.421413741f));
-        p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(-0.284496736f));
-        p = _mm256_fmadd_ps(p, t, _mm256_set1_ps(0.254829592f));
+        __m256 p;
+        ERF_POLY(256, t, p);
         __m256 e = exp256(_mm256_mul_ps(_mm256_sub_ps(_mm256_setzero_ps(), az), az));
         __m256 erf = _mm256_fnmadd_ps(_mm256_mul_ps(p, t), e, one);       /* erf(|z|) */
         erf = _mm256_or_ps(erf, _mm256_and_ps(sign, z));                  /* erf(z), odd */
