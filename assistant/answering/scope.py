@@ -28,7 +28,7 @@ WORK_TERMS = term_list(
     |gio lam viec|gio lam them|thoi gio|nghi giua ca|phu cap|tien thuong|thuong tet|hoc nghe|tap nghe|giay phep lao dong
     |di lam|noi lam viec|nha may|xi nghiep|ca lam|nghi om|nguoi su dung|chu lao dong|doan vien
     |kinh phi cong doan
-    |lam viec|nghi viec|xin nghi|cho nghi|buoc thoi viec|khien trach|cach chuc|boi thuong|thoi han hop dong
+    |lam viec|xin nghi|cho nghi|buoc thoi viec|khien trach|cach chuc|boi thuong|thoi han hop dong
     |dinh chi|tam hoan|nghi khong luong|luong toi thieu|muc luong|thang luong|bang luong|ngay cong|cham cong
     |lam ca|nghi bu|nghi chu nhat|nghi hang tuan|dong bao hiem|so bao hiem|tuoi nghi huu|nghi duong suc
     |lao dong chua thanh nien|nguoi giup viec|giup viec gia dinh|lao dong nuoc ngoai|xuat khau lao dong
@@ -84,7 +84,7 @@ OTHER_TERMS = term_list(
     |dang ky chi nhanh|mo chi nhanh|ke hoach dau tu|bao hiem khoan vay|bao hiem chay no|sang nhuong|ve so|mua chung ve
     |lien hoan|thuc don|dat nha hang|tang gi|mua qua|qua tang|chung chi|co nen thi|sua email|sua giup|email cam on
     |hoc phi|mien giam hoc phi|gian tinh mach|vo y khoa|bai tap|dau lung|de lai nha|de lai dat|de lai tai san
-    |crush|to tinh|tha thinh|that tinh|quen anh|quen chi|hoc thac si|co nen nghi|nen hoc|cho dong nghiep muon
+    |crush|to tinh|tha thinh|that tinh|quen anh|quen chi|hoc thac si|co nen nghi|cho dong nghiep muon
     |dong nghiep muon|chan zalo|giam ho|uy quyen giam ho|com hop|nau com|mon nao de|mat ngu|melatonin|thuoc bo
     |uong thuoc gi|co nen nhay|thu nhap on|len chuc|mang theo gi|co gi voi nhau|tong voi|nap tien truoc
     |like don
