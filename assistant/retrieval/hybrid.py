@@ -24,7 +24,7 @@ from assistant.retrieval.quantities import Fit, Span, fit, question_quantities, 
 from assistant.retrieval.query_adapter import QueryAdapter
 from assistant.retrieval.reranker import CANDIDATES as RERANK_CANDIDATES
 from assistant.retrieval.reranker import ArticleEvidence, ArticleReranker
-from assistant.retrieval.selection import Reference, asked_figure, best_part, states_figure
+from assistant.retrieval.selection import Reference, asked_figure, best_part, names_foreigner, states_figure
 from assistant.retrieval.titles import names_title, question_words
 from assistant.vietnamese import Lexicon, fold, marked_share
 
@@ -318,9 +318,16 @@ class HybridRetriever:
             candidates, key=lambda key: not reference.names_article(self.table.chunks[best[key][0]].article_label)
         )
         weights = self._weights(query)
+        foreigners = names_foreigner(asked.words)
         return [
             self._hit(
-                self.table.chunks[self._named_clause(row, reference)], score, weights, reference, unit, asked.quantities
+                self.table.chunks[self._named_clause(row, reference)],
+                score,
+                weights,
+                reference,
+                unit,
+                asked.quantities,
+                foreigners,
             )
             for row, score in (best[key] for key in named_first[:k])
         ]
@@ -517,8 +524,9 @@ class HybridRetriever:
         reference: Reference,
         figure: str | None,
         quantities: tuple[Span, ...] = (),
+        foreigners: bool = True,
     ) -> Hit:
-        part = best_part(chunk, weights, reference, figure, quantities)
+        part = best_part(chunk, weights, reference, figure, quantities, foreigners)
         return Hit(
             work_number=chunk.work_number,
             version_label=chunk.version_label,

@@ -64,6 +64,28 @@ def states_figure(text: str, unit: str) -> bool:
     return bool(_FIGURE_RE[unit].search(fold(text)))
 
 
+# A clause whose subject is foreign workers ("2. Lao động là người nước ngoài làm việc tại Việt Nam…"), folded.
+_FOREIGNERS_CLAUSE = re.compile(r"^\s*(?:\d+[a-z]?\.\s*)?(?:nguoi )?lao dong (?:la nguoi )?nuoc ngoai\b")
+# How a question names a foreign worker, folded: "quốc tịch", "người nước ngoài", a nationality ("sếp người Hàn"),
+# "nước ông ấy". Left out for what else they say: "người Anh" (an elder brother), "người Lào" and "người Trung"
+# ("người lao động", "người trung niên"), "người Thái" and "người Hoa" (Vietnamese peoples), "người Nga" ("ngã").
+_FOREIGNER = re.compile(
+    r" (?:nuoc ngoai|quoc tich|ngoai quoc|giay phep lao dong|expat|(?:ong|sep|ba) tay|nguoi (?:tay|nhat|han|han quoc"
+    r"|trung quoc|dai loan|my|phap|duc|uc|thai lan|campuchia|an do|singapore|malaysia|philippines|indo|indonesia"
+    r"|hong kong)|nuoc (?:ong|ba|ho|anh ay|chi ay|co ay|ong ay|ba ay)) "
+)
+
+
+def for_foreigners(text: str) -> bool:
+    """Whether a clause is written for foreign workers working in Việt Nam."""
+    return bool(_FOREIGNERS_CLAUSE.match(fold(text)))
+
+
+def names_foreigner(words: str) -> bool:
+    """Whether a question (``question_words``: folded, padded) names a foreign worker."""
+    return bool(_FOREIGNER.search(words))
+
+
 _ARTICLE_REF = re.compile(r"\bdieu\s+(\d+[a-z]?)\b")
 _CLAUSE_REF = re.compile(r"\bkhoan\s+(\d+[a-z]?)\b")
 _POINT_REF = re.compile(r"\bdiem\s+([a-z])\b")
@@ -196,10 +218,13 @@ def best_part(
     reference: Reference | None = None,
     figure: str | None = None,
     quantities: tuple[Span, ...] = (),
+    foreigners: bool = True,
 ) -> Part | None:
     """For a clause chunk: the clause itself or one of its points. For a whole-article chunk: its best
     clause (or point), or, for a question asking a ``figure`` (the unit of ``asked_figure``), the best of
-    the clauses that state one when the best clause does not. None when the article has no clauses."""
+    the clauses that state one when the best clause does not. None when the article has no clauses.
+    Without ``foreigners`` (the question names no foreign worker) a clause written for foreign workers is not
+    chosen: "Quốc khánh được nghỉ mấy ngày" is khoản 1 Điều 112, not the foreigners' extra day of khoản 2."""
     reference = reference or Reference()
     about_this = reference.article is None or reference.names_article(chunk.article_label)
     named_point = reference.point if about_this else None
@@ -209,6 +234,8 @@ def best_part(
         point = best_point(chunk.clause, chunk.parts, weights, named_point)
         return point or Part(clause=chunk.clause, point=None, text=chunk.text)
     clauses = [p for p in chunk.parts if p.point is None]
+    if not foreigners:
+        clauses = [p for p in clauses if not for_foreigners(p.text)] or clauses
     if not clauses:
         return None
     named = reference.clause_for(chunk.article_label)

@@ -195,3 +195,43 @@ def test_the_clause_written_for_the_asked_age_answers_though_another_shares_more
     few = {"nghe": 3.0, "cong_viec": 2.0, "lam_them": 0.2}
     far = best_part(ART_146, few, quantities=question_quantities("con tôi 14 tuổi"))
     assert far is not None and far.clause == "2"
+
+
+ART_112 = _article(
+    [
+        {
+            "number": "1",
+            "text": "1. Người lao động được nghỉ làm việc, hưởng nguyên lương trong những ngày lễ, tết sau đây:\n"
+            "đ) Quốc khánh: 02 ngày (ngày 02 tháng 9 dương lịch và 01 ngày liền kề trước hoặc sau);",
+        },
+        {
+            "number": "2",
+            "text": "2. Lao động là người nước ngoài làm việc tại Việt Nam ngoài các ngày nghỉ theo quy định tại "
+            "khoản 1 Điều này còn được nghỉ thêm 01 ngày Tết cổ truyền dân tộc và 01 ngày Quốc khánh của nước họ.",
+        },
+    ]
+)
+
+
+def test_the_foreign_workers_clause_answers_only_a_question_that_names_a_foreigner() -> None:
+    from assistant.retrieval.selection import for_foreigners, names_foreigner
+    from assistant.retrieval.titles import question_words
+
+    # Clause 2 is short and says "Quốc khánh" and "nghỉ thêm … ngày": it outscores the list of holidays.
+    weights = {"quoc_khanh": 3.0, "nghi": 1.0, "ngay": 0.5, "them": 1.0}
+    plain = best_part(ART_112, weights, figure="ngay")
+    assert plain is not None and plain.clause == "2"
+    ours = best_part(ART_112, weights, figure="ngay", foreigners=False)
+    assert ours is not None and ours.clause == "1"
+    assert for_foreigners("Lao động là người nước ngoài làm việc tại Việt Nam")
+    assert for_foreigners("5. Người lao động nước ngoài làm việc tại Việt Nam bị trục xuất")
+    assert not for_foreigners("1. Người lao động được nghỉ làm việc, hưởng nguyên lương")
+    for asked in (
+        "Sếp người Hàn hỏi ngoài lễ VN thì ổng có được nghỉ thêm ngày lễ bên nước ổng ko",
+        "lao động nước ngoài được nghỉ Quốc khánh mấy ngày",
+        "chồng em quốc tịch Nhật",
+    ):
+        assert names_foreigner(question_words(asked)), asked
+    # "người lao động", "người trung niên" and an elder brother ("người anh") are not foreigners.
+    for asked in ("Người lao động được nghỉ Quốc khánh mấy ngày?", "người trung niên", "người anh của em"):
+        assert not names_foreigner(question_words(asked)), asked
