@@ -298,8 +298,11 @@ class Lexicon:
                 matched.update(self._entries_of.get(" ".join(tokens[start : start + size]), ()))
         found: list[str] = []
         seen: set[str] = set()
+        contradicted = [f" {other} " for word, other in _CONTRARY if f" {word} " in folded]
         for index in sorted(matched):
             for term, key in self._legal[index]:
+                if any(c in f" {key} " for c in contradicted):
+                    continue
                 if key not in seen and f" {key} " not in folded:
                     seen.add(key)
                     found.append(term)
@@ -309,6 +312,12 @@ class Lexicon:
         """The query followed by the legal terms it implies; unchanged when nothing matches."""
         extra = self.legal_terms(query)
         return f"{query} {' '.join(extra)}" if extra else query
+
+
+# A legal term the question contradicts is not added: "tỷ lệ đóng" stands for the compulsory scheme's terms, but not
+# in "tỷ lệ đóng bảo hiểm xã hội tự nguyện" (folded: the question's word, then the word it rules out). Not the other
+# way round: "có bắt buộc không" mostly asks whether something is required, not about the compulsory scheme.
+_CONTRARY = (("tu nguyen", "bat buoc"),)
 
 
 def _strings(values: Sequence[object] | object) -> tuple[str, ...]:

@@ -160,6 +160,14 @@ def test_expand_does_not_repeat_terms_already_in_the_query(lexicon: Lexicon) -> 
     assert expanded == "nghỉ hằng năm"
 
 
+def test_expand_leaves_out_terms_the_question_contradicts(lexicon: Lexicon) -> None:
+    # "tỷ lệ đóng" stands for the compulsory scheme's terms, unless the member asks about the voluntary one.
+    assert "bắt buộc" in lexicon.expand("tỷ lệ đóng bhxh là bao nhiêu")
+    voluntary = lexicon.expand("Tỷ lệ đóng bảo hiểm xã hội tự nguyện là bao nhiêu?")
+    assert "bắt buộc" not in voluntary and "mức đóng" in voluntary
+    assert "bắt buộc" not in lexicon.expand("ty le dong bhxh tu nguyen")
+
+
 def test_lexicon_from_a_curator_file(tmp_path: Path) -> None:
     path = tmp_path / "lexicon.yaml"
     path.write_text(
