@@ -128,7 +128,10 @@ OTHER_TERMS = term_list(
     |cai lai win|cai win|bi thiu|com cuon|cach lam mon|van toc|vat ly|bai toan|nhan hieu|luat canh tranh
     |canh tranh khong lanh manh|thoa thuan gia|ban co bao gio|ban co met khong|ban co met ko|bai nhac|nghe nhac
     |nhac chill|ban ten la gi|dua thoi|mo tiem|khong tra von|chia lai hang thang|phan mem cham cong|nao tot cho
-    |bao hiem tai nan 24|tu mua bao hiem|tu mua o ngan hang"""
+    |bao hiem tai nan 24|tu mua bao hiem|tu mua o ngan hang
+    |tay vet|meo tay|chung thuc|nvqs|dong thue|shopee|lazada|dien may|lo au|hoi hop|tim dap nhanh|gan nhiem mo
+    |nen an uong|leo rank|chon tuong|xung ho|chao hoi|tang nang suat|ghet minh|nuoi ga|chuong trai|nuoi heo|nuoi lon
+    |xa khoi|khoi den|bao co vao|ap thap nhiet doi|tra phong"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -157,8 +160,7 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     "tiet muc": "cong doan",
     "o nhiem moi truong": "nha may",
     "ma otp": ("bhxh", "bao hiem", "so bao hiem", "bao hiem xa hoi"),
-    # "trả góp bằng lương" folds to the words of "bảng lương" (payroll).
-    "tra gop": "bang luong",
+    # "trả góp bằng lương" folds to the words of "bảng lương" (payroll); see also below.
     # Benefits of other laws (social assistance, people with merit) beside their allowance or pension; land taken
     # for a factory and its compensation; a union's blood drive; records and profiles for a job application.
     "tro cap xa hoi": "tro cap",
@@ -184,7 +186,6 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     **{term: ("ca sang", "ca dem", "ca toi", "ca chieu", "lam dem") for term in ("hang xom", "hat karaoke")},
     **{term: ("di lam tre", "di tre", "di muon", "di lam") for term in ("vuot den", "phat nguoi")},
     **{term: ("nha may", "lam o nha may") for term in ("dang ky nhan con nuoi", "thu tuc nhan con nuoi")},
-    "ho chieu": ("nghi phep", "nghi tet", "xin nghi"),
     "trach nhiem dan su": "bao hiem",
     # A joke or a script for a union meeting, clock-in software, an inheritance one cannot take leave to settle, a
     # dead colleague's debt.
@@ -197,14 +198,13 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     # payslip, a scammer posing as HR to "close the insurance book", a bonus shared in a marriage, a speeding fine
     # on the way to a shift, a factory's waste water, a clock-in machine that needs its reader cleaned.
     **{term: "cong doan" for term in ("thue xe", "ngay 1 dem", "ngay 2 dem", "ngay 3 dem")},
-    **{term: "tam hoan" for term in ("tam hoan goi nhap ngu", "tam hoan nghia vu")},
     "vay tin chap": ("bang luong",),
     **{term: ("bhxh", "bao hiem", "so bao hiem", "bao hiem xa hoi") for term in ("gia danh", "lua chuyen khoan")},
     **{term: ("tien thuong", "thuong tet", "tien luong", "luong") for term in ("luat hon nhan", "tai san chung",
                                                                              "tai san rieng")},
     **{term: ("di lam tre", "di tre", "di muon", "di lam")
        for term in ("csgt", "canh sat giao thong", "ban toc do", "qua toc do", "tru diem")},
-    **{term: "nha may" for term in ("nuoc thai", "xa thai")},
+    **{term: "nha may" for term in ("nuoc thai", "xa thai", "xa khoi", "khoi den")},
     **{term: "cham cong" for term in ("cai lai van tay", "lau dau doc")},
     # scopedev10: a class fund one misses the parents' meeting over because of overtime, a weather forecast or a
     # spreadsheet's time format for the union's trip or the overtime sheet, a trademark for a side business, the
@@ -221,6 +221,24 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     **{term: "cham cong" for term in ("phan mem cham cong", "nao tot cho")},
     **{term: ("tai nan", "boi thuong", "bao hiem") for term in ("bao hiem tai nan 24", "tu mua bao hiem",
                                                                 "tu mua o ngan hang")},
+    # Fourteenth session (scopedev11): a certified copy for a job application, a missed call-up examination's fine,
+    # a fridge bought on instalments through the union, anxiety before shifts, a copyright for the union team's
+    # logo, a passport or a storm for the union's trip, a rented room given up after a transfer, a zodiac reading
+    # on quitting, the call-up deferral of a family's breadwinner ("lao động chính").
+    "chung thuc": ("ho so xin viec", "xin viec"),
+    "nvqs": ("xin nghi", "cong ty", "cty"),
+    "tra gop": ("bang luong", "cong doan"),
+    **{term: ("ca lam", "lam ca", "ca dem") for term in ("lo au", "hoi hop", "tim dap nhanh")},
+    "ban quyen": "cong doan",
+    "ho chieu": ("nghi phep", "nghi tet", "xin nghi", "cong doan", "cong nhan"),
+    **{term: "cong doan" for term in ("bao co vao", "ap thap nhiet doi")},
+    "tra phong": ("hop dong", "dieu chuyen"),
+    **{
+        term: ("xin nghi", "nghi viec", "nhay viec")
+        for term in ("tuoi ty", "tuoi suu", "tuoi dan", "tuoi mao", "tuoi thin", "tuoi ngo", "tuoi mui", "tuoi tuat",
+                     "tuoi hoi", "xem tuoi", "xem boi")
+    },
+    **{term: ("tam hoan", "lao dong", "nha may") for term in ("tam hoan goi nhap ngu", "tam hoan nghia vu")},
     # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
     **{
         term: ("nha may", "cong nhan", "lam cong", "tuyen dung")
@@ -304,6 +322,12 @@ _WORK_BEATS_OTHER = {
     # forbidden to the employer (Điều 17) even when the worker calls it a scam.
     "co phieu": ("thuong bang co phieu", "tra bang co phieu", "thay vi tien mat", "thay cho tien mat"),
     "lua dao": ("tien dong phuc", "dinh vao lam", "vao lam", "xin viec", "tuyen dung"),
+    # Wages paid to someone other than the worker (a spouse in a divorce claiming them) are the Labour Code's (Điều 94).
+    **{
+        term: ("nhan thay luong", "nhan luong thay", "giao luong cho", "lanh luong thay", "linh luong thay",
+               "nhan ho luong", "lanh ho luong")
+        for term in ("ly hon", "tai san chung")
+    },
     # The call-up's medical examination is the Military Service Law's, but the pay for the day off it takes is ours.
     **{
         term: ("tinh luong", "tru cong", "tru luong", "huong luong", "co luong", "xin nghi", "nghi phep", "nghi 1 ngay")
@@ -335,7 +359,7 @@ _NOT_OUR_LAW_OTHER = term_list(
     "|giam tru gia canh|tu khai thue|luat ben do|theo luat ben do|luat nuoc do|dai te|si quan quan doi|si quan cong an"
     "|viet bai|bai cam nhan|slogan|viet ho|bai phat bieu|cau tho|bai tho|sang tac|khau hieu|dich giup|dich sang tieng"
     "|tieng trung noi|tieng trung la gi|tieng anh noi|tieng anh la gi|tieng nhat noi|tieng han noi"
-    "|noi the nao bang tieng"
+    "|noi the nao bang tieng|cau do|do vui|bat nguon tu su kien|chicago"
 )
 NOT_OUR_LAW = (*_FOREIGN, *_NOT_OUR_LAW_OTHER)
 _LAW_WORDS = ("luat ", "phap luat ")
