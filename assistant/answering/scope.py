@@ -167,8 +167,8 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     **{term: ("tro cap", "luong huu", "luong") for term in ("thuong binh", "nguoi co cong")},
     **{term: "boi thuong" for term in ("thu hoi dat", "thu hoi ruong", "giai phong mat bang", "gia dat")},
     "hien mau": "cong doan",
-    "ly lich tu phap": "ho so xin viec",
-    "tra loi phong van": "phong van",
+    **{term: "ho so xin viec" for term in ("ly lich tu phap", "xac nhan tinh trang hon nhan")},
+    **{term: "phong van" for term in ("tra loi phong van", "thuyet phuc")},
     "co meo nao": "cham cong",
     # A trip home for Tết, a death-anniversary tray, a death certificate, a monk's vows, a machine bought used, a union
     # football match: the leave, the factory or the union is only the occasion.

@@ -272,6 +272,8 @@ from evals.datasets import load_dataset
         ("Bị điều chuyển chi nhánh nên trả phòng trước hạn hợp đồng, chủ nhà giữ cọc có đúng?", "out_of_scope"),
         ("Tuổi Dần năm nay có nên xin nghỉ để nhảy việc không?", "out_of_scope"),
         ("Đang là lao động chính ở nhà máy thì có được tạm hoãn gọi nhập ngũ không?", "out_of_scope"),
+        ("Xin giấy xác nhận tình trạng hôn nhân cho hồ sơ xin việc ở đâu?", "out_of_scope"),
+        ("Phỏng vấn lên tổ trưởng thì trả lời sao cho thuyết phục?", "out_of_scope"),
         # ...while wages the employer hands to a spouse in a divorce, a transfer's own rules and a lunch break are ours.
         ("Vợ công nhân đang ly hôn đến đòi nhận thay lương, công ty có được giao lương cho vợ không?", "in_scope"),
         ("Bị điều chuyển sang chi nhánh khác mà không hỏi ý kiến, công ty làm vậy có đúng không?", "in_scope"),
