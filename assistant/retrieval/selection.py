@@ -76,6 +76,7 @@ _FOREIGNER = re.compile(
 )
 
 
+@lru_cache(maxsize=20_000)
 def for_foreigners(text: str) -> bool:
     """Whether a clause is written for foreign workers working in Việt Nam."""
     return bool(_FOREIGNERS_CLAUSE.match(fold(text)))
