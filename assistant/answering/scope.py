@@ -160,7 +160,6 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     "tiet muc": "cong doan",
     "o nhiem moi truong": "nha may",
     "ma otp": ("bhxh", "bao hiem", "so bao hiem", "bao hiem xa hoi"),
-    # "trả góp bằng lương" folds to the words of "bảng lương" (payroll); see also below.
     # Benefits of other laws (social assistance, people with merit) beside their allowance or pension; land taken
     # for a factory and its compensation; a union's blood drive; records and profiles for a job application.
     "tro cap xa hoi": "tro cap",
@@ -227,6 +226,7 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     # on quitting, the call-up deferral of a family's breadwinner ("lao động chính").
     "chung thuc": ("ho so xin viec", "xin viec"),
     "nvqs": ("xin nghi", "cong ty", "cty"),
+    # "trả góp bằng lương" folds to the words of "bảng lương" (payroll); the union only arranged the purchase.
     "tra gop": ("bang luong", "cong doan"),
     **{term: ("ca lam", "lam ca", "ca dem") for term in ("lo au", "hoi hop", "tim dap nhanh")},
     "ban quyen": "cong doan",
