@@ -118,6 +118,7 @@ OTHER_TERMS = term_list(
     |tra no bang tai san|trach nhiem dan su|di phuot|o dau re|phan mem nao
     |phan mem cham cong nao|chu nha tro|lam gia giay|co nen cuoi
     |danh gia tac dong moi truong|lai suat cho vay|vay giua ca nhan|ngay hoang dao|ngay tot de|xem ngay tot|thue xe
+    |keo co|luat thi dau|tram cam|khoc hoai|co mua khong|chinh ta|cho be quen
     |ngay 1 dem|ngay 2 dem|ngay 3 dem|tarot|lien ket dau tu|thoi gian can nhac|khoi to|giam dinh thuong tich
     |con hoc lop|tat thong bao|doi tang gia|tang gia phong|tang tien phong|tien phong tro|thue 1 phong
     |mien nghia vu|kham nghia vu|kham suc khoe nghia vu|tam hoan goi nhap ngu|tam hoan nghia vu|khu dan cu
@@ -239,6 +240,13 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
                      "tuoi hoi", "xem tuoi", "xem boi")
     },
     **{term: ("tam hoan", "lao dong", "nha may") for term in ("tam hoan goi nhap ngu", "tam hoan nghia vu")},
+    # Fifteenth session (scopedev12): a tug of war's rules or films for a union meeting, feeling low after work,
+    # tomorrow's rain before a morning shift, the spelling of "trợ cấp".
+    **{term: "cong doan" for term in ("keo co", "luat thi dau")},
+    "phim": ("cong doan", "cong nhan"),
+    **{term: "di lam" for term in ("tram cam", "khoc hoai")},
+    "co mua khong": ("di lam", "lam ca", "ca sang", "ca chieu", "ca dem"),
+    "chinh ta": ("tro cap", "cong doan", "hop dong", "luong"),
     # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
     **{
         term: ("nha may", "cong nhan", "lam cong", "tuyen dung")

@@ -274,6 +274,17 @@ from evals.datasets import load_dataset
         ("Đang là lao động chính ở nhà máy thì có được tạm hoãn gọi nhập ngũ không?", "out_of_scope"),
         ("Xin giấy xác nhận tình trạng hôn nhân cho hồ sơ xin việc ở đâu?", "out_of_scope"),
         ("Phỏng vấn lên tổ trưởng thì trả lời sao cho thuyết phục?", "out_of_scope"),
+        # Fifteenth session (scopedev12): a tug of war's rules or films for a union meeting, feeling low after work,
+        # tomorrow's rain before a shift, a baby crying at the crèche, the spelling of "trợ cấp"...
+        ("Luật thi đấu kéo co ở hội thao công đoàn thế nào?", "out_of_scope"),
+        ("Gợi ý phim hay về công nhân để chiếu buổi sinh hoạt công đoàn", "out_of_scope"),
+        ("di lam ve toi nao cung khoc hoai, co phai bi tram cam ko", "out_of_scope"),
+        ("Mai có mưa không, em đi làm ca sáng có cần mang áo mưa?", "out_of_scope"),
+        ("Viết 'trợ cấp' hay 'trợ cắp' mới đúng chính tả?", "out_of_scope"),
+        # ...while a crèche allowance, a raincoat the company owes and depression from work pressure stay ours.
+        ("Công ty có phải hỗ trợ tiền gửi trẻ cho công nhân nữ không?", "in_scope"),
+        ("Làm ngoài trời mà công ty không phát áo mưa, vậy có đúng không?", "in_scope"),
+        ("Bị trầm cảm vì áp lực công việc thì có được nghỉ ốm hưởng bảo hiểm xã hội không?", "in_scope"),
         # ...while wages the employer hands to a spouse in a divorce, a transfer's own rules and a lunch break are ours.
         ("Vợ công nhân đang ly hôn đến đòi nhận thay lương, công ty có được giao lương cho vợ không?", "in_scope"),
         ("Bị điều chuyển sang chi nhánh khác mà không hỏi ý kiến, công ty làm vậy có đúng không?", "in_scope"),
