@@ -139,6 +139,9 @@ def test_packaged_lexicon_is_rich(lexicon: Lexicon) -> None:
         ("thử việc mấy tháng", "thời gian thử việc"),
         ("mất điện cả tuần, xưởng ngừng chạy thì lương tính sao", "tiền lương ngừng việc"),
         ("cup dien nghi 3 ngay co luong ko", "tiền lương ngừng việc"),
+        ("bị đuổi từ năm ngoái, giờ đi kiện còn kịp không", "thời hiệu"),
+        ("gio con kien ra toa duoc khong", "thời hiệu"),
+        ("1 lỗi mà xử 2 hình thức kỷ luật được không", "nhiều hình thức xử lý kỷ luật lao động"),
     ],
 )
 def test_expand_adds_legal_terms_with_or_without_marks(lexicon: Lexicon, query: str, legal: str) -> None:
