@@ -317,7 +317,8 @@ class Lexicon:
 # A legal term the question contradicts is not added: "tỷ lệ đóng" stands for the compulsory scheme's terms, but not
 # in "tỷ lệ đóng bảo hiểm xã hội tự nguyện" (folded: the question's word, then the word it rules out). Not the other
 # way round: "có bắt buộc không" mostly asks whether something is required, not about the compulsory scheme.
-_CONTRARY = (("tu nguyen", "bat buoc"),)
+# "Cộng dồn" keeps one's social insurance years (bảo lưu), but "phép năm … cộng dồn sang năm sau" is annual leave.
+_CONTRARY = (("tu nguyen", "bat buoc"), ("phep nam", "bao luu"), ("ngay phep", "bao luu"))
 
 
 def _strings(values: Sequence[object] | object) -> tuple[str, ...]:

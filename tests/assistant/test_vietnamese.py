@@ -169,6 +169,10 @@ def test_expand_leaves_out_terms_the_question_contradicts(lexicon: Lexicon) -> N
     voluntary = lexicon.expand("Tỷ lệ đóng bảo hiểm xã hội tự nguyện là bao nhiêu?")
     assert "bắt buộc" not in voluntary and "mức đóng" in voluntary
     assert "bắt buộc" not in lexicon.expand("ty le dong bhxh tu nguyen")
+    # "Cộng dồn" is keeping one's social insurance years, but not for annual leave carried over to next year.
+    assert "bảo lưu" in lexicon.expand("nghỉ việc rồi thì bhxh có được cộng dồn không")
+    leave = lexicon.expand("Phép năm ko dùng hết có được cộng dồn sang năm sau ko")
+    assert "bảo lưu" not in leave and "nghỉ gộp" in leave
 
 
 def test_lexicon_from_a_curator_file(tmp_path: Path) -> None:
