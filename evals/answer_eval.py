@@ -30,6 +30,7 @@ from evals.datasets import EvalQuestion
 from evals.metrics import (
     all_citations_gold,
     citation_matches,
+    citation_matches_strictly,
     citation_precision,
     escalation_recall,
     false_escalation_rate,
@@ -51,6 +52,7 @@ class QuestionResult:
     escalated: bool
     citations: list[dict[str, Any]]
     gold_hit: bool | None
+    gold_hit_strict: bool | None
     gold_article_hit: bool | None
     all_gold: bool | None
     precision: float | None
@@ -67,6 +69,7 @@ class AnswerReport:
     fabricated_citations: int
     citations: int
     gold_citation_rate: float | None
+    gold_citation_strict_rate: float | None
     gold_article_rate: float | None
     all_citations_gold_rate: float | None
     citation_precision: float | None
@@ -158,6 +161,9 @@ def judge(question: EvalQuestion, answer: Answer, texts: ProvisionTexts, latency
         gold_hit=any(citation_matches(c, question.gold) for c in answer.citations)
         if in_scope and answered
         else None,
+        gold_hit_strict=any(citation_matches_strictly(c, question.gold) for c in answer.citations)
+        if in_scope and answered
+        else None,
         gold_article_hit=any(citation_matches(_article_only(c), question.gold) for c in answer.citations)
         if in_scope and answered
         else None,
@@ -198,6 +204,7 @@ def summarize(results: list[QuestionResult], datasets: list[str]) -> AnswerRepor
         fabricated_citations=sum(len(r.fabricated) for r in results),
         citations=sum(len(r.citations) for r in results),
         gold_citation_rate=_rate([r.gold_hit for r in results]),
+        gold_citation_strict_rate=_rate([r.gold_hit_strict for r in results]),
         gold_article_rate=_rate([r.gold_article_hit for r in results]),
         all_citations_gold_rate=_rate([r.all_gold for r in results]),
         citation_precision=mean(r.precision for r in results if r.precision is not None),
@@ -225,6 +232,11 @@ def render_markdown(report: AnswerReport) -> str:
             "0",
         ),
         ("Có trích dẫn đúng điều luật chuẩn (đến khoản)", _pct(report.gold_citation_rate), "≥ 90%"),
+        (
+            "Như trên, trích nguyên điều không tính cho khoản chuẩn",
+            _pct(report.gold_citation_strict_rate),
+            "",
+        ),
         ("Có trích dẫn đúng điều chuẩn (chỉ xét điều)", _pct(report.gold_article_rate), ""),
         ("Mọi trích dẫn đều là điều luật chuẩn", _pct(report.all_citations_gold_rate), ""),
         ("Độ chính xác trích dẫn (trung bình)", _pct(report.citation_precision), ""),

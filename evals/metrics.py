@@ -141,6 +141,16 @@ def citation_matches(citation: Any, gold: Iterable[GoldLike]) -> bool:
     return False
 
 
+def citation_matches_strictly(citation: Any, gold: Iterable[GoldLike]) -> bool:
+    """Like ``citation_matches``, but a citation of a whole article covers only gold that names no clause: the
+    strict reading, reported beside the other so that quoting whole articles cannot raise it."""
+    key = article_key(citation)
+    label = clause_of(citation)
+    return any(
+        article_key(ref) == key and (clause_of(ref) is None or clause_of(ref) == label) for ref in gold
+    )
+
+
 def citation_precision(citations: Sequence[Any], gold: Sequence[GoldLike]) -> float | None:
     """Share of an answer's citations that are gold provisions; None for an answer without citations."""
     if not citations:

@@ -172,6 +172,11 @@ class ExtractiveGenerator:
     ) -> Unit | None:
         if not units:
             return None
+        clauses = {u.clause for u in units if u.clause is not None}
+        if len(clauses) > 1 and len(passage.source_text) <= MAX_QUOTE_CHARS:
+            # Retrieval names no clause of an article that has several: the question is about the article as a
+            # whole ("thử việc tối đa bao lâu" and its four cases), and a short one is quoted whole.
+            return None
         wholes = [u for u in units if u.point is None]
         points = [u for u in units if u.point is not None]
         scored_wholes = sorted(wholes, key=lambda u: -scorer.score(u.text))

@@ -328,8 +328,9 @@ class HybridRetriever:
                 unit,
                 asked.quantities,
                 foreigners,
+                whole_article=rank == 0,
             )
-            for row, score in (best[key] for key in named_first[:k])
+            for rank, (row, score) in enumerate(best[key] for key in named_first[:k])
         ]
 
     def _article_scores(
@@ -525,8 +526,9 @@ class HybridRetriever:
         figure: str | None,
         quantities: tuple[Span, ...] = (),
         foreigners: bool = True,
+        whole_article: bool = False,
     ) -> Hit:
-        part = best_part(chunk, weights, reference, figure, quantities, foreigners)
+        part = best_part(chunk, weights, reference, figure, quantities, foreigners, whole_article)
         return Hit(
             work_number=chunk.work_number,
             version_label=chunk.version_label,

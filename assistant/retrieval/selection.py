@@ -29,6 +29,13 @@ QUANTITY_CLOSE = 0.85
 EXCLUDED_CLOSE = 0.5
 K1 = 1.2
 B = 0.75
+# A question whose words are in an article's lead-in ("Thời gian thử việc do hai bên thỏa thuận … bảo đảm điều kiện
+# sau đây:") and hardly in any of its clauses ("Không quá 06 ngày làm việc đối với công việc khác") asks about the
+# article as a whole: "thử việc tối đa bao lâu" quoted the clause for unskilled work alone. Below this share of the
+# lead-in's score the best clause does not single itself out, and a short article (at most WHOLE_ARTICLE_CHARS) is
+# quoted whole. Chosen on the tuning sets (see README, fifteenth session).
+LEAD_ONLY = 0.3
+WHOLE_ARTICLE_CHARS = 900
 
 # Questions that ask for a figure, and the unit the figure is in ("" when any duration will do, ANY_FIGURE when any
 # amount will).
@@ -213,6 +220,23 @@ def _fitting(
     return min(fitting, key=lambda item: (width(quantities, item[1].text), -item[0]))[1] if fitting else None
 
 
+def lead_in(chunk: Chunk, clauses: Sequence[Part]) -> str:
+    """The article's words before its first clause ("Thời gian thử việc do hai bên thỏa thuận …:")."""
+    start = chunk.text.find(clauses[0].text[:40]) if clauses else -1
+    return chunk.text[:start].strip() if start > 0 else ""
+
+
+def _lead_only(chunk: Chunk, clauses: Sequence[Part], weights: dict[str, float]) -> bool:
+    """Whether the question matches the article's lead-in and none of its clauses stands out (LEAD_ONLY)."""
+    if len(clauses) < 2 or len(chunk.text) > WHOLE_ARTICLE_CHARS:
+        return False
+    lead = lead_in(chunk, clauses)
+    if not lead:
+        return False
+    *clause_scores, lead_score = part_scores([*clauses, Part(clause=None, point=None, text=lead)], weights)
+    return lead_score > 0 and max(clause_scores) < LEAD_ONLY * lead_score
+
+
 def best_part(
     chunk: Chunk,
     weights: dict[str, float],
@@ -220,10 +244,13 @@ def best_part(
     figure: str | None = None,
     quantities: tuple[Span, ...] = (),
     foreigners: bool = True,
+    whole_article: bool = False,
 ) -> Part | None:
     """For a clause chunk: the clause itself or one of its points. For a whole-article chunk: its best
     clause (or point), or, for a question asking a ``figure`` (the unit of ``asked_figure``), the best of
-    the clauses that state one when the best clause does not. None when the article has no clauses.
+    the clauses that state one when the best clause does not. None when the article has no clauses, or when
+    the question matches a short article's lead-in and none of its clauses: with ``whole_article`` (the top hit
+    only, so that a runner-up article is not quoted at length beside it) the article answers as a whole.
     Without ``foreigners`` (the question names no foreign worker) a clause written for foreign workers is not
     chosen: "Quốc khánh được nghỉ mấy ngày" is khoản 1 Điều 112, not the foreigners' extra day of khoản 2."""
     reference = reference or Reference()
@@ -241,6 +268,8 @@ def best_part(
         return None
     named = reference.clause_for(chunk.article_label)
     chosen = next((p for p in clauses if p.clause == named), None) if named else None
+    if chosen is None and whole_article and about_this and _lead_only(chunk, clauses, weights):
+        return None
     if chosen is None:
         chosen = _best(clauses, weights)[0] or clauses[0]
         if figure is not None and not states_figure(chosen.text, figure):

@@ -87,6 +87,7 @@ def test_report_over_a_real_chain(corpus: Corpus, tmp_path: Path) -> None:
     )
     assert report.questions == 4 and report.fabricated_citations == 0
     assert report.gold_citation_rate == 1.0 and report.refusal_rate == 1.0
+    assert report.gold_citation_strict_rate is not None and report.gold_citation_strict_rate <= 1.0
     assert report.numbers_in_cited_text_rate == 1.0
     files = write_report(report, tmp_path / "reports")
     assert {f.name for f in files} == {"answers.md", "answers.json"}

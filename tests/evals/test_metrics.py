@@ -11,6 +11,7 @@ from evals.metrics import (
     all_citations_gold,
     article_ranking,
     citation_matches,
+    citation_matches_strictly,
     citation_precision,
     clause_recall_at_k,
     escalation_recall,
@@ -121,6 +122,14 @@ def test_citation_matching_respects_clauses() -> None:
     assert not citation_matches(Ref(BLLD, 35, 2), gold)
     assert citation_matches(Ref(CD, 21, 6), gold)  # the gold names no clause
     assert not citation_matches(Ref(CD, 22), gold)
+
+
+def test_strict_citation_matching_does_not_let_a_whole_article_stand_for_a_clause() -> None:
+    gold = [Ref(BLLD, 35, 1), Ref(CD, 21)]
+    assert citation_matches_strictly(Ref(BLLD, 35, 1), gold)
+    assert not citation_matches_strictly(Ref(BLLD, 35), gold)
+    assert citation_matches_strictly(Ref(CD, 21), gold) and citation_matches_strictly(Ref(CD, 21, 6), gold)
+    assert not citation_matches_strictly(Ref(BLLD, 36, 1), gold)
 
 
 def test_citation_precision() -> None:

@@ -249,3 +249,18 @@ def test_a_definition_question_leads_with_the_article_that_defines_the_term() ->
     assert [s.passage.article for s in chosen] == [91, 3]
     assert chosen[0].unit is not None and chosen[0].unit.clause == "1"
     assert defining_unit("muc luong toi thieu", decree.units()) is None
+
+
+def test_an_article_retrieval_names_no_clause_of_is_quoted_whole_when_short() -> None:
+    # Retrieval leaves the clause open when the question matches the lead-in only ("thử việc tối đa bao lâu"):
+    # quoting one of the durations would read as the answer for every job.
+    article_25 = (
+        "Thời gian thử việc do hai bên thỏa thuận nhưng chỉ được thử việc một lần đối với một công việc và bảo đảm "
+        "điều kiện sau đây:\n1. Không quá 180 ngày đối với công việc của người quản lý doanh nghiệp;\n"
+        "2. Không quá 60 ngày đối với công việc cần trình độ từ cao đẳng trở lên;\n"
+        "3. Không quá 06 ngày làm việc đối với công việc khác."
+    )
+    draft = ExtractiveGenerator().generate("Thử việc tối đa bao lâu?", [passage(1, 25, article_25, None, 1.0)])
+    assert draft is not None
+    (citation,) = draft.citations
+    assert citation.clause is None and "180 ngày" in citation.quote and "06 ngày" in citation.quote

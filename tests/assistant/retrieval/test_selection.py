@@ -235,3 +235,45 @@ def test_the_foreign_workers_clause_answers_only_a_question_that_names_a_foreign
     # "người lao động", "người trung niên" and an elder brother ("người anh") are not foreigners.
     for asked in ("Người lao động được nghỉ Quốc khánh mấy ngày?", "người trung niên", "người anh của em"):
         assert not names_foreigner(question_words(asked)), asked
+
+
+def _article_25() -> Chunk:
+    lead = (
+        "Thời gian thử việc do hai bên thỏa thuận căn cứ vào tính chất và mức độ phức tạp của công việc nhưng chỉ "
+        "được thử việc một lần đối với một công việc và bảo đảm điều kiện sau đây:"
+    )
+    clauses = [
+        {"number": "1", "text": "1. Không quá 180 ngày đối với công việc của người quản lý doanh nghiệp;"},
+        {"number": "2", "text": "2. Không quá 60 ngày đối với công việc có chức danh nghề nghiệp cần trình độ "
+                                "chuyên môn, kỹ thuật từ cao đẳng trở lên;"},
+        {"number": "3", "text": "3. Không quá 30 ngày đối với công việc có chức danh nghề nghiệp cần trình độ "
+                                "chuyên môn, kỹ thuật trung cấp, công nhân kỹ thuật, nhân viên nghiệp vụ;"},
+        {"number": "4", "text": "4. Không quá 06 ngày làm việc đối với công việc khác."},
+    ]
+    (chunk,) = chunks_from_provision(
+        provision_id=2,
+        work_number="45/2019/QH14",
+        version_label="v",
+        document_title="Bộ luật Lao động",
+        article=25,
+        article_label="25",
+        title="Thời gian thử việc",
+        text="\n".join([lead, *(str(c["text"]) for c in clauses)]),
+        clauses=clauses,  # type: ignore[arg-type]
+        valid_from=date(2021, 1, 1),
+        valid_to=None,
+    )
+    return chunk
+
+
+def test_a_question_matching_only_the_lead_in_is_answered_by_the_whole_article() -> None:
+    article = _article_25()
+    # "Thử việc mấy lần?" matches the lead-in, and none of the four durations.
+    lead_words = {"thu_viec": 5.0, "mot_lan": 4.0, "thu": 1.6, "viec": 0.4, "lan": 1.0}
+    assert best_part(article, lead_words, whole_article=True) is None
+    # Below the top hit the best clause is still chosen (a runner-up is not quoted at length).
+    assert best_part(article, lead_words) is not None
+    # A question that names the case gets its clause: "quản lý doanh nghiệp" is in khoản 1 only.
+    manager = {"thu_viec": 5.0, "quan_ly": 3.0, "doanh_nghiep": 3.0, "quan": 1.0, "ly": 1.0}
+    part = best_part(article, manager, whole_article=True)
+    assert part is not None and part.clause == "1"
