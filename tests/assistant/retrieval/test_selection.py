@@ -8,16 +8,18 @@ from assistant.retrieval.chunks import Chunk, Part, chunks_from_provision
 from assistant.retrieval.selection import Reference, best_part, part_scores
 
 
-def _article(clauses: list[dict[str, object]]) -> Chunk:
+def _article(
+    clauses: list[dict[str, object]], article: int = 105, title: str = "Thời giờ làm việc bình thường", lead: str = ""
+) -> Chunk:
     (chunk,) = chunks_from_provision(
-        provision_id=1,
+        provision_id=article,
         work_number="45/2019/QH14",
         version_label="v",
         document_title="Bộ luật Lao động",
-        article=105,
-        article_label="105",
-        title="Thời giờ làm việc bình thường",
-        text="\n".join(str(c["text"]) for c in clauses),
+        article=article,
+        article_label=str(article),
+        title=title,
+        text="\n".join([lead, *(str(c["text"]) for c in clauses)] if lead else [str(c["text"]) for c in clauses]),
         clauses=clauses,  # type: ignore[arg-type]
         valid_from=date(2021, 1, 1),
         valid_to=None,
@@ -250,20 +252,7 @@ def _article_25() -> Chunk:
                                 "chuyên môn, kỹ thuật trung cấp, công nhân kỹ thuật, nhân viên nghiệp vụ;"},
         {"number": "4", "text": "4. Không quá 06 ngày làm việc đối với công việc khác."},
     ]
-    (chunk,) = chunks_from_provision(
-        provision_id=2,
-        work_number="45/2019/QH14",
-        version_label="v",
-        document_title="Bộ luật Lao động",
-        article=25,
-        article_label="25",
-        title="Thời gian thử việc",
-        text="\n".join([lead, *(str(c["text"]) for c in clauses)]),
-        clauses=clauses,  # type: ignore[arg-type]
-        valid_from=date(2021, 1, 1),
-        valid_to=None,
-    )
-    return chunk
+    return _article(clauses, article=25, title="Thời gian thử việc", lead=lead)  # type: ignore[arg-type]
 
 
 def test_a_question_matching_only_the_lead_in_is_answered_by_the_whole_article() -> None:
