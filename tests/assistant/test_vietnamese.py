@@ -144,6 +144,7 @@ def test_packaged_lexicon_is_rich(lexicon: Lexicon) -> None:
         ("1 lỗi mà xử 2 hình thức kỷ luật được không", "nhiều hình thức xử lý kỷ luật lao động"),
         ("đi phỏng vấn mà cty bắt đóng 300k tiền hồ sơ", "không phải trả chi phí cho việc tuyển dụng lao động"),
         ("ky 2 hd cung luc co sai luat ko", "giao kết nhiều hợp đồng lao động"),
+        ("bi ky luat keo dai nang luong ma thay oan qua, khieu nai o dau", "khiếu nại về kỷ luật lao động"),
     ],
 )
 def test_expand_adds_legal_terms_with_or_without_marks(lexicon: Lexicon, query: str, legal: str) -> None:
