@@ -45,7 +45,7 @@ RETRIEVAL_SETS = [
 # were first read at the start of the fourteenth, before any change. heldout20 was written during the fourteenth
 # session by a helper that never ran the system; its totals were first read at the start of the fifteenth.
 # heldout21 was written at the start of the fifteenth session by a helper that never ran the system; its totals were
-# first read at the end of that session, after all its changes.
+# first read near the end of that session (twice: before its last lexicon entries and after them).
 HELDOUT = (
     "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9",
     "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
