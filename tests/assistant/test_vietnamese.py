@@ -146,7 +146,7 @@ def test_packaged_lexicon_is_rich(lexicon: Lexicon) -> None:
         ("ky 2 hd cung luc co sai luat ko", "giao kết nhiều hợp đồng lao động"),
         ("bi ky luat keo dai nang luong ma thay oan qua, khieu nai o dau", "khiếu nại về kỷ luật lao động"),
         ("thuong tet co bat buoc ko, cty lo nam nay ko thuong", "căn cứ vào kết quả sản xuất"),
-        ("lam 7 ngay/tuan ko co ngay nghi nao", "nghỉ ít nhất 24 giờ liên tục"),
+        ("lam 7 ngay/tuan khong co ngay nghi nao", "nghỉ ít nhất 24 giờ liên tục"),
     ],
 )
 def test_expand_adds_legal_terms_with_or_without_marks(lexicon: Lexicon, query: str, legal: str) -> None:
