@@ -63,6 +63,18 @@ def test_notice_period_is_quoted_from_article_35(labour_code: Corpus) -> None:
     assert_grounded(labour_code, answer)
 
 
+def test_a_question_about_the_whole_article_quotes_it_whole(labour_code: Corpus) -> None:
+    # Its words are in Điều 25's lead-in, none single out one job's limit: one clause alone would mislead.
+    answer = ask(labour_code, "thoi gian thu viec toi da theo dieu 25").answer
+    first = answer.citations[0]
+    assert (first.article, first.clause) == (25, None)
+    assert "180 ngày" in first.quote and "06 ngày làm việc" in first.quote
+    assert_grounded(labour_code, answer)
+    # A question that names the job still gets that job's clause.
+    manager = ask(labour_code, "Người quản lý doanh nghiệp thì thời gian thử việc tối đa bao lâu?").answer
+    assert (manager.citations[0].article, manager.citations[0].clause) == (25, 1)
+
+
 def test_follow_up_uses_history_and_leads_with_the_direct_answer(labour_code: Corpus) -> None:
     first = ask(labour_code, NOTICE)
     follow = ask(labour_code, "còn hợp đồng dưới 12 tháng thì sao?", previous_queries=(first.query,))
