@@ -75,6 +75,14 @@ def test_a_question_about_the_whole_article_quotes_it_whole(labour_code: Corpus)
     assert (manager.citations[0].article, manager.citations[0].clause) == (25, 1)
 
 
+def test_a_share_in_the_question_quotes_the_clause_that_caps_it(labour_code: Corpus) -> None:
+    # Khoản 2 Điều 102 shares more words ("khấu trừ tiền lương … bồi thường"), but only khoản 3 caps the share.
+    answer = ask(labour_code, "lam vo man hinh may cnc bi tru luong moi thang 50% dc ko").answer
+    assert any((c.article, c.clause) == (102, 3) for c in answer.citations)
+    assert "30%" in answer.answer
+    assert_grounded(labour_code, answer)
+
+
 def test_follow_up_uses_history_and_leads_with_the_direct_answer(labour_code: Corpus) -> None:
     first = ask(labour_code, NOTICE)
     follow = ask(labour_code, "còn hợp đồng dưới 12 tháng thì sao?", previous_queries=(first.query,))

@@ -118,6 +118,10 @@ def test_figure_questions_and_the_texts_that_answer_them() -> None:
     # "bao nhiêu" with no unit asks for an amount in any unit; an age is still not one.
     assert asked_figure("Tiền thai sản mỗi tháng được tính bằng bao nhiêu?") == "*"
     assert asked_figure("bao nhieu ngay") == "ngay"
+    # A share the question states asks for the clause that sets a share.
+    assert asked_figure("lam vo man hinh bi tru luong moi thang 50% dc ko") == "%"
+    assert asked_figure("bị trừ 50 phần trăm lương") == "%"
+    assert asked_figure("bị trừ 50 nghìn") is None
     assert states_figure("Mức hưởng một tháng bằng 100% mức bình quân tiền lương", "*")
     assert states_figure("trợ cấp một lần bằng 02 lần mức tham chiếu", "*")
     assert not states_figure("nhận nuôi con nuôi dưới 06 tháng tuổi", "*")
