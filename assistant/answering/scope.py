@@ -48,7 +48,7 @@ WORK_TERMS = term_list(
     |nhan con nuoi|giu can cuoc|giu cccd|giu ban chinh|giu giay to|giu bang goc|giu chung minh|tru het luong
     |cu e di hoc|cu em di hoc|cu toi di hoc|cu minh di hoc|cu e di dao tao|cu em di dao tao|khong can bao truoc
     |tien dong phuc|truong phong|lam it gio|lam nua ngay|giam gio lam|rut ngan thoi gian lam viec|vssid
-    |muc dong bhxh|muc dong bao hiem"""
+    |muc dong bhxh|muc dong bao hiem|ung luong|tam ung luong|ung truoc luong"""
 )
 
 OTHER_TERMS = term_list(
@@ -132,7 +132,9 @@ OTHER_TERMS = term_list(
     |bao hiem tai nan 24|tu mua bao hiem|tu mua o ngan hang
     |tay vet|meo tay|chung thuc|nvqs|dong thue|shopee|lazada|dien may|lo au|hoi hop|tim dap nhanh|gan nhiem mo
     |nen an uong|leo rank|chon tuong|xung ho|chao hoi|tang nang suat|ghet minh|nuoi ga|chuong trai|nuoi heo|nuoi lon
-    |xa khoi|khoi den|bao co vao|ap thap nhiet doi|tra phong"""
+    |xa khoi|khoi den|bao co vao|ap thap nhiet doi|tra phong
+    |banh kem|trang tri|ao dai|chon mau|bo an|du hoc|chu hui|vo hui|sao ke|ngu ngon|o dau thi re
+    |thiet thuc|ten hay|hop menh|goi y ten|dat ten con|ti so|ty so"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -156,7 +158,6 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     "so huu tri tue": "huu tri",
     # A union's outing or show, a factory's smoke over the neighbourhood, a scam caller posing as social insurance:
     # the union, the factory and the insurance are only the setting.
-    "lich trinh": "cong doan",
     "van nghe": "cong doan",
     "tiet muc": "cong doan",
     "o nhiem moi truong": "nha may",
@@ -197,7 +198,7 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     # Thirteenth session (scopedev9): a union's tour and its coach, a deferral of the call-up, a bank's loan on a
     # payslip, a scammer posing as HR to "close the insurance book", a bonus shared in a marriage, a speeding fine
     # on the way to a shift, a factory's waste water, a clock-in machine that needs its reader cleaned.
-    **{term: "cong doan" for term in ("thue xe", "ngay 1 dem", "ngay 2 dem", "ngay 3 dem")},
+    "thue xe": "cong doan",
     "vay tin chap": ("bang luong",),
     **{term: ("bhxh", "bao hiem", "so bao hiem", "bao hiem xa hoi") for term in ("gia danh", "lua chuyen khoan")},
     **{term: ("tien thuong", "thuong tet", "tien luong", "luong") for term in ("luat hon nhan", "tai san chung",
@@ -247,6 +248,17 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
     **{term: "di lam" for term in ("tram cam", "khoc hoai")},
     "co mua khong": ("di lam", "lam ca", "ca sang", "ca chieu", "ca dem"),
     "chinh ta": ("tro cap", "cong doan", "hop dong", "luong"),
+    # Sixteenth session (scopedev13): a union's birthday cake or gifts to buy, an áo dài contest, a trip (the union's,
+    # or one's own in the days off), a divorce's custody for a worker on shifts, studying abroad while working, a
+    # bank statement of wages for a loan.
+    **{term: ("cong doan", "cong nhan") for term in ("banh kem", "trang tri", "ao dai", "chon mau", "o dau thi re",
+                                                     "thiet thuc")},
+    **{term: ("cty", "cong ty", "cho nghi", "duoc nghi", "nghi le", "nghi tet", "xin nghi", "nghi phep", "cong doan")
+       for term in ("lich trinh", "ngay 1 dem", "ngay 2 dem", "ngay 3 dem")},
+    **{term: ("di lam", "lam ca", "ca toi", "ca dem", "ca sang", "ca chieu") for term in ("ly hon", "quyen nuoi con",
+                                                                                         "cap duong")},
+    "du hoc": "lam them",
+    "sao ke": ("luong", "tra luong", "tien luong", "tra luong qua", "cong ty", "cty", "bang luong"),
     # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
     **{
         term: ("nha may", "cong nhan", "lam cong", "tuyen dung")
@@ -291,6 +303,8 @@ _WAGES_BY_BANK = (
     "the atm de nhan luong", "chuyen luong", "de nhan luong", "nhan luong qua",
 )
 _WORK_BEATS_OTHER = {
+    # Leaving a job to study abroad is still a contract's notice.
+    "du hoc": ("hop dong", "bao truoc", "cham dut", "nghi viec", "xin nghi"),
     "nhap ngu": _JOB_WORDS,
     "nghia vu quan su": _JOB_WORDS,
     "xuat ngu": _JOB_WORDS,
@@ -367,7 +381,7 @@ _NOT_OUR_LAW_OTHER = term_list(
     "|giam tru gia canh|tu khai thue|luat ben do|theo luat ben do|luat nuoc do|dai te|si quan quan doi|si quan cong an"
     "|viet bai|bai cam nhan|slogan|viet ho|bai phat bieu|cau tho|bai tho|sang tac|khau hieu|dich giup|dich sang tieng"
     "|tieng trung noi|tieng trung la gi|tieng anh noi|tieng anh la gi|tieng nhat noi|tieng han noi"
-    "|noi the nao bang tieng|cau do|do vui|bat nguon tu su kien|chicago"
+    "|noi the nao bang tieng|cau do|do vui|bat nguon tu su kien|chicago|noi tieng anh sao|noi bang tieng|phien am"
 )
 NOT_OUR_LAW = (*_FOREIGN, *_NOT_OUR_LAW_OTHER)
 _LAW_WORDS = ("luat ", "phap luat ")

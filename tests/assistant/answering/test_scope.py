@@ -285,6 +285,23 @@ from evals.datasets import load_dataset
         ("Công ty có phải hỗ trợ tiền gửi trẻ cho công nhân nữ không?", "in_scope"),
         ("Làm ngoài trời mà công ty không phát áo mưa, vậy có đúng không?", "in_scope"),
         ("Bị trầm cảm vì áp lực công việc thì có được nghỉ ốm hưởng bảo hiểm xã hội không?", "in_scope"),
+        # Sixteenth session (scopedev13): a cake, an áo dài or Tết gifts for a union event, a trip in the days off,
+        # custody in a divorce for a worker on shifts, studying abroad, a bank statement of wages, a shift worker's
+        # sleep, a baby's name, a match score, a phrase in Korean...
+        ("cong doan to chuc sinh nhat cho cong nhan, nen dat banh kem loai nao", "out_of_scope"),
+        ("Công đoàn tổ chức thi áo dài ngày 20/10, em nên chọn màu nào?", "out_of_scope"),
+        ("Công đoàn đặt quà Tết cho công nhân, nên đặt ở đâu thì rẻ mà thiết thực?", "out_of_scope"),
+        ("dip 2/9 cty cho nghi 4 ngay, len lich trinh 3 ngay 2 dem giup e", "out_of_scope"),
+        ("vo chong e ly hon, e lam ca toi thi toa co giao con cho e nuoi ko", "out_of_scope"),
+        ("con e muon di du hoc nhat vua hoc vua lam them, chi phi bao nhieu", "out_of_scope"),
+        ("Vay mua nhà cần sao kê lương công ty trả mấy tháng?", "out_of_scope"),
+        ("Làm ca đêm về ngủ không được, có mẹo gì để ngủ ngon ban ngày?", "out_of_scope"),
+        ("Gợi ý tên hay cho con trai hợp mệnh Hỏa", "out_of_scope"),
+        ("Tối qua Việt Nam đá với Thái Lan tỉ số bao nhiêu, tôi làm ca đêm không xem được", "out_of_scope"),
+        ("quan ly nguoi han, 'anh kiem tra giup' bang tieng han thi noi sao, phien am luon", "out_of_scope"),
+        # ...while leaving a contract to study abroad and an advance on wages charged interest stay ours.
+        ("em muốn nghỉ gấp để đi du học Úc, hợp đồng còn 8 tháng, phải báo trước mấy ngày", "in_scope"),
+        ("cty cho ung luong truoc nhung tinh lai 2%/thang nhu vay ngan hang, vay co dung ko", "in_scope"),
         # ...while wages the employer hands to a spouse in a divorce, a transfer's own rules and a lunch break are ours.
         ("Vợ công nhân đang ly hôn đến đòi nhận thay lương, công ty có được giao lương cho vợ không?", "in_scope"),
         ("Bị điều chuyển sang chi nhánh khác mà không hỏi ý kiến, công ty làm vậy có đúng không?", "in_scope"),
