@@ -147,6 +147,8 @@ def test_packaged_lexicon_is_rich(lexicon: Lexicon) -> None:
         ("bi ky luat keo dai nang luong ma thay oan qua, khieu nai o dau", "khiếu nại về kỷ luật lao động"),
         ("thuong tet co bat buoc ko, cty lo nam nay ko thuong", "căn cứ vào kết quả sản xuất"),
         ("lam 7 ngay/tuan khong co ngay nghi nao", "nghỉ ít nhất 24 giờ liên tục"),
+        ("xưởng bắt đảo ca, vừa tan ca đêm 2 giờ chiều vào ca luôn", "trước khi chuyển sang ca làm việc khác"),
+        ("giua 2 ca phai nghi bao lau", "nghỉ chuyển ca"),
     ],
 )
 def test_expand_adds_legal_terms_with_or_without_marks(lexicon: Lexicon, query: str, legal: str) -> None:
