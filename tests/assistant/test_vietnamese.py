@@ -149,7 +149,7 @@ def test_packaged_lexicon_is_rich(lexicon: Lexicon) -> None:
         ("lam 7 ngay/tuan khong co ngay nghi nao", "nghỉ ít nhất 24 giờ liên tục"),
         ("xưởng bắt đảo ca, vừa tan ca đêm 2 giờ chiều vào ca luôn", "trước khi chuyển sang ca làm việc khác"),
         ("giua 2 ca phai nghi bao lau", "nghỉ chuyển ca"),
-        ("bo vo e moi mat, cty co cho nghi huong luong ko", "nghỉ việc riêng, chết"),
+        ("bo vo e moi mat, cty co cho nghi huong luong ko", "nghỉ việc riêng chết"),
     ],
 )
 def test_expand_adds_legal_terms_with_or_without_marks(lexicon: Lexicon, query: str, legal: str) -> None:
