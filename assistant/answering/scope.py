@@ -401,11 +401,16 @@ SMALL_TALK = term_list(
 # and "đi làm" words to the company words caught 4 more out-of-scope questions and refused no in-scope one. So do
 # the jobs people name ("làm thu ngân siêu thị bị khách đưa tiền giả", "làm shipper, khách boom đơn"): 4 more caught,
 # and the one in-scope question refused named training costs, now work words ("cử đi học", "chi phí đào tạo").
+# The union, a shift or overtime named as the occasion ("công đoàn tổ chức thi áo dài, em nên chọn màu nào", "đi làm
+# ca suốt, chó nhà em bỏ ăn") say no more (sixteenth session): on the sixteenth session's starting lists, scopedev13,
+# written blind, had 4 more of its 14 missed out-of-scope questions refused, and no development, tuning or held-out
+# in-scope question was refused. "ca đêm" stays a work word: "sếp gọi đi cứu hàng ca đêm" was refused with it.
 GENERIC_WORK_TERMS = frozenset(
     term_list(
         """cong ty|cty|doanh nghiep|sep|giam doc|quan ly|nhan vien|cong nhan|to truong|truong ca|quan doc|luong
         |tien luong|di lam|lam viec|phong van|lam cong|xin viec|tuyen dung|nghi phep|ho so xin viec|xin lam
-        |duoc nghi|nghi luon|lam toi da|truong phong"""
+        |duoc nghi|nghi luon|lam toi da|truong phong|cong doan|lam ca|ca toi|ca sang|ca chieu|lam them
+        |quan ly"""
     )
 ) | frozenset(JOB_TERMS)
 

@@ -212,6 +212,22 @@ def test_the_topic_model_judges_work_words_beside_another_fields_words(labour_co
     assert not kept.run(ChatRequest(message)).answer.refused
 
 
+def test_the_topic_model_judges_a_question_where_the_union_or_a_shift_is_only_the_occasion(
+    labour_code: Corpus,
+) -> None:
+    message = "Công đoàn tổ chức hội diễn cuối năm, em nên mặc váy màu gì cho hợp?"
+    chain, _ = _topic_chain(labour_code, off_topic=True)
+    result = chain.run(ChatRequest(message))
+    assert result.answer.refused and result.trace["off_topic"] > 0.9
+    # What the union may do, or a night shift's pay, is said in work words of their own: never judged.
+    union = "Công đoàn cơ sở có quyền gì khi công ty sa thải đoàn viên?"
+    for question in (union, "Làm ca đêm được trả thêm bao nhiêu?"):
+        other = chain.run(ChatRequest(question))
+        assert "off_topic" not in other.trace and not other.answer.refused, question
+    kept, _ = _topic_chain(labour_code, off_topic=False)
+    assert not kept.run(ChatRequest(message)).answer.refused
+
+
 def test_the_topic_model_judges_a_question_that_only_names_a_job(labour_code: Corpus) -> None:
     chain, _ = _topic_chain(labour_code, off_topic=True)
     result = chain.run(ChatRequest("Em làm thu ngân siêu thị bị khách đưa tờ 500 nghìn giả, báo công an thế nào?"))
