@@ -16,10 +16,10 @@ from evals.retrieval_eval import evaluate_retrieval
 RETRIEVAL_SETS = [
     "levietsangg", "mrhao165", "own", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6",
     "slangdev7", "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
-    "scopedev8", "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "heldout", "heldout2",
-    "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10", "heldout11",
-    "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19", "heldout20",
-    "heldout21", "heldout22",
+    "scopedev8", "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "scopedev14", "heldout",
+    "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
+    "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19",
+    "heldout20", "heldout21", "heldout22",
 ]
 # Written blind to the system, and never used to choose a setting: the estimate for questions nobody tuned
 # on. Their answer figures are reported apart from the development sets'. heldout2 (third session) also
@@ -60,7 +60,7 @@ HELDOUT = (
 COLLOQUIAL_DEV = (
     "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7", "slangdev8", "scopedev",
     "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7", "scopedev8",
-    "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13",
+    "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "scopedev14",
 )
 console = Console(stderr=True)
 

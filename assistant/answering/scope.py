@@ -48,7 +48,9 @@ WORK_TERMS = term_list(
     |nhan con nuoi|giu can cuoc|giu cccd|giu ban chinh|giu giay to|giu bang goc|giu chung minh|tru het luong
     |cu e di hoc|cu em di hoc|cu toi di hoc|cu minh di hoc|cu e di dao tao|cu em di dao tao|khong can bao truoc
     |tien dong phuc|truong phong|lam it gio|lam nua ngay|giam gio lam|rut ngan thoi gian lam viec|vssid
-    |muc dong bhxh|muc dong bao hiem|ung luong|tam ung luong|ung truoc luong"""
+    |muc dong bhxh|muc dong bao hiem|ung luong|tam ung luong|ung truoc luong|xin ung|lam part time|part time
+    |mu bao ho|gang tay bao ho|giay bao ho|kinh bao ho|trang bi bao ho|nop ban goc
+    |nop ban chinh|lam viec hop phap|di lam hop phap|lam hop phap"""
 )
 
 OTHER_TERMS = term_list(
@@ -134,7 +136,8 @@ OTHER_TERMS = term_list(
     |nen an uong|leo rank|chon tuong|xung ho|chao hoi|tang nang suat|ghet minh|nuoi ga|chuong trai|nuoi heo|nuoi lon
     |xa khoi|khoi den|bao co vao|ap thap nhiet doi|tra phong
     |banh kem|trang tri|ao dai|chon mau|bo an|du hoc|chu hui|vo hui|sao ke|ngu ngon|o dau thi re
-    |thiet thuc|ten hay|hop menh|goi y ten|dat ten con|ti so|ty so"""
+    |thiet thuc|ten hay|hop menh|goi y ten|dat ten con|ti so|ty so|hoc tieng|loi dan|rua tien|xung la|duong huyet
+    |tieu duong|lo vi song|com nong|serum|tham mun|tri mun|banh trung thu|banh nuong"""
 )
 
 # Work words that also occur in other fields ("tranh chấp đất", "hợp đồng vay", "công ty tài chính", "cổ
@@ -259,6 +262,12 @@ _OTHER_BEATS_WORK: dict[str, str | tuple[str, ...]] = {
                                                                                          "cap duong")},
     "du hoc": "lam them",
     "sao ke": ("luong", "tra luong", "tien luong", "tra luong qua", "cong ty", "cty", "bang luong"),
+    # scopedev14: a menu, a compère's lines, skin care or a mooncake recipe for a union event, Korean lessons to
+    # talk with a manager, shares bought with overtime pay.
+    **{term: ("cong doan", "cong nhan") for term in ("thuc don", "loi dan", "serum", "tham mun", "tri mun",
+                                                     "banh trung thu", "banh nuong")},
+    "hoc tieng": "quan ly",
+    "chung khoan": ("luong", "tien luong", "tang ca", "lam them"),
     # The factory, its workers or its hiring only as the setting of a rumour, a faith, a faulty purchase, a profile.
     **{
         term: ("nha may", "cong nhan", "lam cong", "tuyen dung")
@@ -317,7 +326,7 @@ _WORK_BEATS_OTHER = {
     # Opening a shop on a job-creation loan is the Employment Law's.
     "mo tiem": _JOB_LOANS,
     # Wages paid into a bank account: who bears its fees is the Labour Code's (Điều 96).
-    "ngan hang": (*_JOBS_OF["ngan hang"], *_JOB_LOANS, *_WAGES_BY_BANK),
+    "ngan hang": (*_JOBS_OF["ngan hang"], *_JOB_LOANS, *_WAGES_BY_BANK, "xin ung", "ung truoc", "ung luong"),
     # Being let go for marrying is the Labour Code's (Điều 137): "vừa báo cưới thì sếp kêu nghỉ việc"; so is the leave
     # for a wedding (Điều 115): "bạn thân kết hôn thì được nghỉ mấy ngày có lương".
     "ket hon": ("nghi viec", "cho nghi", "duoi viec", "sa thai", "thoi viec", "mat viec", "cham dut hop dong",
@@ -356,6 +365,21 @@ _WORK_BEATS_OTHER = {
         for term in ("kham suc khoe nghia vu", "kham nghia vu")
     },
 }
+# A visa beside working lawfully, a notarisation the kept original ID is needed for, a café's hourly pay, a fee paid
+# with a wage advance (scopedev14's wrong refusals).
+_WORK_BEATS_OTHER["visa"] = ("lam viec hop phap", "di lam hop phap", "lam hop phap", "giay phep lao dong")
+_WORK_BEATS_OTHER["cong chung"] = ("nop ban goc", "nop ban chinh", "de giu", "giu ban goc", "giu ban chinh")
+_WORK_BEATS_OTHER["quan ca phe"] = (
+    *_WORK_BEATS_OTHER["quan ca phe"], "part time", "lam part time", "tra luong", "luong toi thieu", "muc luong"
+)
+_WORK_BEATS_OTHER["hoc phi"] = (*_WORK_BEATS_OTHER["hoc phi"], "xin ung", "ung truoc", "ung luong", "tam ung")
+# Language lessons the company sends one to are training (Điều 62).
+_WORK_BEATS_OTHER["hoc tieng"] = ("cu di hoc", "cu e di hoc", "cu em di hoc", "cu toi di hoc", "cu minh di hoc",
+                                  "chi phi dao tao", "boi thuong", "boi hoan", "cam ket")
+# A hard hat forgotten on site, compared with a motorbike helmet.
+_SAFETY_GEAR = ("mu bao ho", "trang bi bao ho")
+_WORK_BEATS_OTHER["mu bao hiem"] = (*_WORK_BEATS_OTHER.get("mu bao hiem", ()), *_SAFETY_GEAR)
+_WORK_BEATS_OTHER["xe may"] = (*_WORK_BEATS_OTHER.get("xe may", ()), *_SAFETY_GEAR)
 
 # Outside the corpus whatever work words come with them: other countries' labour law (their law, or work done there;
 # "cử đi học bên Nhật" and "chủ mới người Đài Loan" are still Vietnamese labour law), personal income tax (tax law,
@@ -445,7 +469,8 @@ def _asks_which_law(key: str, foreign: Sequence[str]) -> bool:
 
 def classify(message: str) -> ScopeDecision:
     # "tiền công ty" is the company's money, not "tiền công" (a wage).
-    key = clause_key(message).replace("tien cong ty", "tien cua cong ty")
+    # "công ty giá 12 triệu" is not "tỷ giá" (an exchange rate).
+    key = clause_key(message).replace("tien cong ty", "tien cua cong ty").replace("cong ty gia", "cong ty co gia")
     work = contains_any(key, WORK_TERMS) + contains_any(key, JOB_TERMS)
     other = contains_any(key, OTHER_TERMS)
     foreign = contains_any(key, NOT_OUR_LAW) if any(f" {c} " in key for c in _COUNTRY_WORDS) else contains_any(

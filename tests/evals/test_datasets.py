@@ -193,7 +193,8 @@ def test_heldout_sets_are_apart_from_the_development_sets(name: str) -> None:
     others = (
         "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
         "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
-        "scopedev8", "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", *(set(HELDOUT_SETS) - {name}),
+        "scopedev8", "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "scopedev14",
+        *(set(HELDOUT_SETS) - {name}),
     )
     questions = {q.question for other in others for q in load_dataset(other)}
     assert not {q.question for q in heldout} & questions
@@ -230,7 +231,8 @@ def _articles(text: str) -> dict[int, str]:
 TUNING_SETS = (
     "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
     "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
-    "scopedev8", "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "levietsangg", "mrhao165",
+    "scopedev8", "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "scopedev14", "levietsangg",
+    "mrhao165",
 )
 
 

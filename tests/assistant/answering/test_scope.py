@@ -299,9 +299,30 @@ from evals.datasets import load_dataset
         ("Gợi ý tên hay cho con trai hợp mệnh Hỏa", "out_of_scope"),
         ("Tối qua Việt Nam đá với Thái Lan tỉ số bao nhiêu, tôi làm ca đêm không xem được", "out_of_scope"),
         ("quan ly nguoi han, 'anh kiem tra giup' bang tieng han thi noi sao, phien am luon", "out_of_scope"),
+        # scopedev14: a menu, a compère's lines, skin care or a mooncake recipe for a union event, Korean lessons
+        # for talking with a manager, shares bought with overtime pay, a fake police call during a shift, blood
+        # sugar from the company check-up, keeping rice warm on a night shift...
+        ("Công đoàn giao em lo tiệc tất niên cho 200 công nhân, gợi ý thực đơn 7 món", "out_of_scope"),
+        ("Soạn lời dẫn MC mở màn hội thao công đoàn", "out_of_scope"),
+        ("cong doan to chuc thi lam banh trung thu, cho e cong thuc banh nuong", "out_of_scope"),
+        ("muon hoc tieng Han de noi chuyen voi quan ly nguoi Han, tu hoc bat dau tu dau", "out_of_scope"),
+        ("Dồn được ít tiền lương tăng ca, muốn mở tài khoản chứng khoán thì bắt đầu từ đâu?", "out_of_scope"),
+        ("dang lam ca thi co nguoi goi xung la cong an bao e lien quan rua tien", "out_of_scope"),
+        ("Khám sức khỏe ở công ty thấy đường huyết 7,2, vậy là bị tiểu đường chưa?", "out_of_scope"),
+        ("lam ca dem mang com theo, giu com nong ma ko can lo vi song", "out_of_scope"),
         # ...while leaving a contract to study abroad and an advance on wages charged interest stay ours.
         ("em muốn nghỉ gấp để đi du học Úc, hợp đồng còn 8 tháng, phải báo trước mấy ngày", "in_scope"),
         ("cty cho ung luong truoc nhung tinh lai 2%/thang nhu vay ngan hang, vay co dung ko", "in_scope"),
+        # ...while a foreign expert's lawful work, a tablet "của công ty giá 12 triệu" deducted from wages, an ID the
+        # company keeps, a café's hourly pay, a wage advance for school fees, a forgotten hard hat and language
+        # lessons the company paid for stay ours.
+        ("cty tuyen chuyen gia nguoi Nhat, ngoai visa ra anh ay can dieu kien gi de di lam hop phap o VN", "in_scope"),
+        ("Em làm vỡ máy tính bảng của công ty giá 12 triệu, họ trừ một lần vào lương, vậy đúng không?", "in_scope"),
+        ("Công ty bắt nộp bản gốc căn cước để giữ, giờ em cần đi công chứng giấy tờ nhà mà họ không trả", "in_scope"),
+        ("e lam part time quan ca phe, chu tra 20k/gio, vay co thap hon muc luat quy dinh ko", "in_scope"),
+        ("e xin ung truoc 5tr luong de dong hoc phi cho con, ke toan bat chiu lai nhu vay ngan hang", "in_scope"),
+        ("Quên đội mũ bảo hộ ở công trường có bị phạt tiền như không đội mũ bảo hiểm đi xe máy không?", "in_scope"),
+        ("cty cu e di hoc tieng Nhat bang tien cty, gio e nghi thi co phai boi thuong chi phi ko", "in_scope"),
         # ...while wages the employer hands to a spouse in a divorce, a transfer's own rules and a lunch break are ours.
         ("Vợ công nhân đang ly hôn đến đòi nhận thay lương, công ty có được giao lương cho vợ không?", "in_scope"),
         ("Bị điều chuyển sang chi nhánh khác mà không hỏi ý kiến, công ty làm vậy có đúng không?", "in_scope"),
