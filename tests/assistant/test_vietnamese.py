@@ -150,6 +150,9 @@ def test_packaged_lexicon_is_rich(lexicon: Lexicon) -> None:
         ("xưởng bắt đảo ca, vừa tan ca đêm 2 giờ chiều vào ca luôn", "trước khi chuyển sang ca làm việc khác"),
         ("giua 2 ca phai nghi bao lau", "nghỉ chuyển ca"),
         ("bo vo e moi mat, cty co cho nghi huong luong ko", "nghỉ việc riêng chết"),
+        ("xin ung truoc 5tr luong, ke toan bat chiu lai 2%/thang nhu vay ngan hang", "không bị tính lãi"),
+        ("lu lut ngap xuong 10 ngay phai nghi het, co duoc tra luong ko", "tiền lương ngừng việc"),
+        ("bị anh cùng tổ đánh vì chuyện nợ tiền riêng, có được tính tai nạn lao động không", "không liên quan đến"),
     ],
 )
 def test_expand_adds_legal_terms_with_or_without_marks(lexicon: Lexicon, query: str, legal: str) -> None:
