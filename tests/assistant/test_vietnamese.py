@@ -152,7 +152,7 @@ def test_packaged_lexicon_is_rich(lexicon: Lexicon) -> None:
         ("bo vo e moi mat, cty co cho nghi huong luong ko", "nghỉ việc riêng chết"),
         ("xin ung truoc 5tr luong, ke toan bat chiu lai 2%/thang nhu vay ngan hang", "không bị tính lãi"),
         ("lu lut ngap xuong 10 ngay phai nghi het, co duoc tra luong ko", "tiền lương ngừng việc"),
-        ("em hiến thận cho anh trai, nghỉ làm 1 tháng có được bhxh trả không", "ghép mô, bộ phận cơ thể người"),
+        ("em hiến thận cho anh trai, nghỉ làm 1 tháng có được bhxh trả không", "ghép mô bộ phận cơ thể người"),
         ("bị anh cùng tổ đánh vì chuyện nợ tiền riêng, có được tính tai nạn lao động không", "không liên quan đến"),
     ],
 )
