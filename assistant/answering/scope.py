@@ -433,8 +433,7 @@ GENERIC_WORK_TERMS = frozenset(
     term_list(
         """cong ty|cty|doanh nghiep|sep|giam doc|quan ly|nhan vien|cong nhan|to truong|truong ca|quan doc|luong
         |tien luong|di lam|lam viec|phong van|lam cong|xin viec|tuyen dung|nghi phep|ho so xin viec|xin lam
-        |duoc nghi|nghi luon|lam toi da|truong phong|cong doan|lam ca|ca toi|ca sang|ca chieu|lam them
-        |quan ly"""
+        |duoc nghi|nghi luon|lam toi da|truong phong|cong doan|lam ca|ca toi|ca sang|ca chieu|lam them"""
     )
 ) | frozenset(JOB_TERMS)
 
