@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test test-all lint bench eval train-topic train-adapter train-reranker questions llm clean
+.PHONY: setup run test test-all lint bench eval train-topic train-adapter train-reranker questions question-bank llm clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Cần Python 3.11 ($(PYTHON))"; exit 1; }
@@ -53,6 +53,9 @@ train-adapter: setup
 
 questions: setup
 	$(PY) -m evals.export_questions
+
+question-bank: setup
+	$(PY) -m evals.export_question_bank
 
 clean:
 	rm -rf var reports .pytest_cache .mypy_cache .ruff_cache

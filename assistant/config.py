@@ -69,6 +69,11 @@ class Settings(BaseSettings):
     zalo: BotSettings = Field(default_factory=lambda: BotSettings(api_base_url="https://bot-api.zapps.me/bot"))
     redis_url: str = ""
     lexicon_path: Path | None = None
+    # Questions written the way workers ask, with the provisions that answer them, searched as a second text of
+    # those provisions (assistant/retrieval/question_bank.py). None: the bank shipped with the package; a weight
+    # of 0 turns it off. 0.2 was chosen on the tuning sets (README "Search").
+    question_bank_path: Path | None = None
+    question_bank_weight: float = Field(default=0.2, ge=0.0, le=2.0)
     catalogue_path: Path | None = None
     cases: CaseSettings = Field(default_factory=CaseSettings)
     secret_key: SecretStr = SecretStr("")

@@ -24,6 +24,7 @@ from assistant.retrieval.hybrid import HybridRetriever
 from assistant.retrieval.index import SearchIndex, SyncReport
 from assistant.retrieval.index_lock import index_lock, read_generation, write_generation
 from assistant.retrieval.query_adapter import DEFAULT_PATH as ADAPTER_PATH
+from assistant.retrieval.question_bank import load_bank
 from assistant.retrieval.reranker import DEFAULT_PATH as RERANKER_PATH
 from assistant.vietnamese import Lexicon
 
@@ -87,6 +88,8 @@ class SearchService:
             lexicon=lexicon,
             adapter_path=ADAPTER_PATH if settings.embedding.query_adapter else None,
             reranker_path=RERANKER_PATH if settings.embedding.article_reranker else None,
+            question_bank=load_bank(settings.question_bank_path) if settings.question_bank_weight > 0 else (),
+            question_weight=settings.question_bank_weight,
         )
         self._retriever: HybridRetriever | None = None
         self._lock = threading.Lock()

@@ -22,11 +22,12 @@ from assistant.retrieval.filters import PUBLIC_SCOPE, SearchFilter, date_key, sc
 from assistant.retrieval.lexical import LexicalIndex, top_rows
 from assistant.retrieval.quantities import Fit, Span, fit, question_quantities, width
 from assistant.retrieval.query_adapter import QueryAdapter
+from assistant.retrieval.question_bank import QuestionTerms
 from assistant.retrieval.reranker import CANDIDATES as RERANK_CANDIDATES
 from assistant.retrieval.reranker import ArticleEvidence, ArticleReranker
 from assistant.retrieval.selection import Reference, asked_figure, best_part, names_foreigner, states_figure
 from assistant.retrieval.titles import names_title, question_words
-from assistant.vietnamese import Lexicon, fold, marked_share
+from assistant.vietnamese import Lexicon, fold, index_tokens, marked_share
 
 RRF_K = 60
 CANDIDATES = 50
@@ -159,6 +160,7 @@ class HybridRetriever:
         restorer: DiacriticRestorer | None = None,
         adapter: QueryAdapter | None = None,
         reranker: ArticleReranker | None = None,
+        question_terms: QuestionTerms | None = None,
     ) -> None:
         if lexical.ids != [c.id for c in table.chunks]:
             raise ValueError("lexical index and chunk table are out of step")
@@ -170,6 +172,7 @@ class HybridRetriever:
         self.restorer = restorer
         self.adapter = adapter
         self.reranker = reranker
+        self.question_terms = question_terms
 
     @property
     def vocabulary(self) -> Container[str]:
@@ -210,6 +213,11 @@ class HybridRetriever:
         query = self.lexicon.spell_out(query)
         expanded, asked = self.lexicon.expand(query), Asked.of(query)
         lexical_scores = self.lexical.scores(expanded, self.table.mask(search_filter))
+        if self.question_terms is not None:
+            asked_like = self.question_terms.scores(index_tokens(expanded))
+            if asked_like is not None:
+                # -inf (filtered out) stays -inf.
+                lexical_scores = lexical_scores + asked_like
         lexical = top_rows(lexical_scores, self.fusion.candidates)
         penalty = PENALTY_BOOST if asks_about_penalty(query) else PENALTY_DEMOTE
         if self.dense is None:

@@ -27,8 +27,9 @@ from assistant.retrieval.embeddings import CachedEmbeddings, EmbeddingCache, Mod
 from assistant.retrieval.hybrid import ChunkTable, FusionConfig, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex, chunk_tokens
 from assistant.retrieval.query_adapter import QueryAdapter
+from assistant.retrieval.question_bank import BankEntry, ProvisionKey, QuestionTerms, tokenize_bank
 from assistant.retrieval.reranker import ArticleReranker
-from assistant.vietnamese import Lexicon
+from assistant.vietnamese import Lexicon, index_tokens
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,8 @@ class SearchIndex:
         fusion: FusionConfig | None = None,
         adapter_path: Path | None = None,
         reranker_path: Path | None = None,
+        question_bank: Sequence[BankEntry] = (),
+        question_weight: float = 0.0,
     ) -> None:
         self.directory = Path(data_dir) / "index"
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -118,6 +121,9 @@ class SearchIndex:
         self.fusion = fusion
         self.adapter = QueryAdapter.load(adapter_path, self.embedding.model_id) if adapter_path else None
         self.reranker = ArticleReranker.load(reranker_path, self.embedding.model_id) if reranker_path else None
+        self.question_bank = list(question_bank)
+        self.question_weight = question_weight
+        self._bank_tokens: list[tuple[list[str], tuple[ProvisionKey, ...]]] | None = None
 
     @property
     def lexical_dir(self) -> Path:
@@ -207,7 +213,20 @@ class SearchIndex:
             restorer=self._restorer(),
             adapter=self.adapter,
             reranker=self.reranker,
+            question_terms=self._question_terms(chunks),
         )
+
+    def _question_terms(self, chunks: Sequence[Chunk]) -> QuestionTerms | None:
+        """The bank's questions tokenized as search tokenizes a question (once per process: 2,300 questions take
+        about a second), gathered under the chunks loaded now."""
+        if not self.question_bank or self.question_weight <= 0:
+            return None
+        if self._bank_tokens is None:
+            lexicon = self.lexicon or Lexicon([])
+            self._bank_tokens = tokenize_bank(
+                self.question_bank, lambda text: index_tokens(lexicon.expand(lexicon.spell_out(text)))
+            )
+        return QuestionTerms.build(chunks, self._bank_tokens, self.question_weight)
 
     def counts(self) -> dict[str, int]:
         """Chunks in each index, for health checks (/readyz) and tests."""

@@ -127,3 +127,38 @@ def test_search_uses_the_shipped_reranker_unless_turned_off(settings: Settings) 
     service = SearchService(off, db)
     assert service.index.reranker is None and service.index.adapter is not None
     service.close()
+
+
+def test_a_curator_s_question_bank_leads_workers_words_to_its_provision(settings: Settings, tmp_path: Path) -> None:
+    """The bank's questions are searched as text of their provisions: "cày mấy tiếng" is nowhere in the law."""
+    import json
+
+    import pytest
+
+    from assistant.retrieval.question_bank import QuestionBankError
+    from assistant.search import SearchService
+
+    upgrade(settings)
+    db = Database(settings)
+    path = tmp_path / "mau.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    Ingestor(db, Catalogue([])).ingest_path(path, Overrides(number="99/2029/QH15"))
+    bank = tmp_path / "bank.jsonl"
+    line = {"question": "sếp bắt cày mấy tiếng một ngày", "provisions": [{"work_number": "99/2029/QH15", "article": 1}]}
+    bank.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
+    day = date(2030, 6, 1)
+
+    service = SearchService(settings.model_copy(update={"question_bank_path": bank}), db)
+    service.sync()
+    hits = service.search("sep bat cay may tieng", k=3, as_of=day)
+    assert [(h.work_number, h.article) for h in hits][:1] == [("99/2029/QH15", 1)]
+    service.close()
+
+    off = SearchService(settings.model_copy(update={"question_bank_path": bank, "question_bank_weight": 0.0}), db)
+    assert off.retriever.question_terms is None
+    assert off.search("sep bat cay may tieng", k=3, as_of=day)[0].article == 3  # type: ignore[attr-defined]
+    off.close()
+
+    bank.write_text('{"question": "thiếu điều luật"}\n', encoding="utf-8")
+    with pytest.raises(QuestionBankError, match="dòng 1"):
+        SearchService(settings.model_copy(update={"question_bank_path": bank}), db)

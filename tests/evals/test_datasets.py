@@ -283,3 +283,24 @@ def test_no_fitted_question_repeats_a_development_or_held_out_one_even_unmarked(
               for q in load_dataset(name)}
     fitted = {q.id: key(q.question) for name in TRAINING_SETS for q in load_dataset(name)}
     assert not [qid for qid, text in fitted.items() if text in unseen]
+
+
+def test_the_question_bank_is_the_tuning_sets_and_repeats_no_unseen_question(shared_dir: Path) -> None:
+    # The development sets are read from the shared directory: without it there is nothing to compare with.
+    """Search reads the bank's questions as text of their provisions: a development or held-out question in it
+    (marks and punctuation aside) would make those figures in-sample."""
+    from assistant.retrieval.question_bank import BANK_FILE
+    from assistant.vietnamese import fold
+    from evals.export_question_bank import DEFAULT_OUT, bank_lines
+    from evals.run import COLLOQUIAL_DEV
+
+    def key(text: str) -> str:
+        return " ".join(re.sub(r"[^\w\s]", " ", fold(text).lower()).split())
+
+    assert DEFAULT_OUT.as_posix().endswith(BANK_FILE)
+    shipped = [line for line in DEFAULT_OUT.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    expected = bank_lines([q for name in COLLOQUIAL_DEV for q in load_dataset(name)])
+    assert shipped == expected, "the bank is stale: run `make question-bank`"
+    unseen = {key(q.question) for name in ("levietsangg", "mrhao165", "own", "own_scope", *HELDOUT_SETS)
+              for q in load_dataset(name)}
+    assert not [line for line in shipped if key(json.loads(line)["question"]) in unseen]

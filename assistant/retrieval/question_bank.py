@@ -1,0 +1,138 @@
+"""The words workers used for each provision: earlier questions, indexed as a second text of the chunks that
+answer them (document expansion).
+
+The law says "người sử dụng lao động đơn phương chấm dứt hợp đồng"; a worker writes "cty đuổi e ko báo trước".
+The question bank (``assistant/data/question_bank.jsonl``, written by ``make question-bank`` from the tuning
+sets) pairs questions written the way workers ask with the provisions that answer them. Each chunk gets a
+second BM25 document made of the questions it answers, and that score, times ``weight``, is added to the
+chunk's own BM25 score. Only the tuning sets feed it: the development and held-out sets stay unseen.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from assistant.retrieval.chunks import Chunk
+
+log = logging.getLogger(__name__)
+
+BANK_FILE = "data/question_bank.jsonl"
+# Chosen on the tuning sets, each left out in turn and answered with a bank built from the others (gold clause
+# cited): 0 → 80.2%, 0.1 → 82.8%, 0.2 → 82.9%, 0.3 → 82.9%, 0.6 → 81.8%. See README "Search".
+DEFAULT_WEIGHT = 0.2
+
+ProvisionKey = tuple[str, int, str | None]
+
+
+@dataclass(frozen=True)
+class BankEntry:
+    question: str
+    provisions: tuple[ProvisionKey, ...]
+
+
+class QuestionBankError(ValueError):
+    """A bank line that cannot be read (the message names the file and line)."""
+
+
+def _provision(item: object, where: str) -> ProvisionKey:
+    if not isinstance(item, dict) or "work_number" not in item or "article" not in item:
+        raise QuestionBankError(f"{where}: mỗi điều luật cần có work_number và article")
+    clause = item.get("clause")
+    try:
+        article = int(item["article"])
+    except (TypeError, ValueError) as exc:
+        raise QuestionBankError(f"{where}: số điều không hợp lệ: {item['article']!r}") from exc
+    return (str(item["work_number"]).strip().upper(), article, None if clause in (None, "") else str(clause).lower())
+
+
+def parse_bank(lines: Iterable[str], source: str) -> list[BankEntry]:
+    entries = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        where = f"{source}, dòng {number}"
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise QuestionBankError(f"{where}: không phải JSON ({exc.msg})") from exc
+        question = str(data.get("question", "")).strip() if isinstance(data, dict) else ""
+        provisions = data.get("provisions") if isinstance(data, dict) else None
+        if not question or not isinstance(provisions, list) or not provisions:
+            raise QuestionBankError(f"{where}: cần có 'question' và danh sách 'provisions'")
+        entries.append(BankEntry(question, tuple(_provision(p, where) for p in provisions)))
+    return entries
+
+
+def load_bank(path: Path | None = None) -> list[BankEntry]:
+    """The bank at ``path``, or the one shipped with the package."""
+    if path is not None:
+        return parse_bank(path.read_text(encoding="utf-8").splitlines(), str(path))
+    text = resources.files("assistant").joinpath(BANK_FILE).read_text(encoding="utf-8")
+    return parse_bank(text.splitlines(), BANK_FILE)
+
+
+def chunk_rows(chunks: Sequence[Chunk]) -> dict[ProvisionKey, list[int]]:
+    """Rows of each clause chunk, and of each article's unsplit chunk under (work, article, None)."""
+    rows: dict[ProvisionKey, list[int]] = {}
+    for row, chunk in enumerate(chunks):
+        work = chunk.work_number.strip().upper()
+        clause = None if chunk.clause is None else str(chunk.clause).lower()
+        rows.setdefault((work, chunk.article, clause), []).append(row)
+    return rows
+
+
+class QuestionTerms:
+    """BM25 over the bank's questions gathered by chunk row (rows without a question score 0)."""
+
+    def __init__(self, model: bm25s.BM25, size: int, weight: float) -> None:
+        self.model = model
+        self.vocab: dict[str, int] = dict(model.vocab_dict)
+        self.size = size
+        self.weight = weight
+
+    @classmethod
+    def build(
+        cls,
+        chunks: Sequence[Chunk],
+        tokenized: Sequence[tuple[Sequence[str], Sequence[ProvisionKey]]],
+        weight: float = DEFAULT_WEIGHT,
+    ) -> QuestionTerms | None:
+        """``tokenized``: each question's tokens (as search tokenizes a question) with its provisions. A
+        provision whose clause is not a chunk of its own lends its words to the article's unsplit chunk."""
+        if not chunks or not tokenized or weight <= 0:
+            return None
+        rows = chunk_rows(chunks)
+        documents: list[list[str]] = [[] for _ in chunks]
+        placed = 0
+        for tokens, provisions in tokenized:
+            for work, article, clause in provisions:
+                targets = rows.get((work, article, clause)) or rows.get((work, article, None), [])
+                for row in targets:
+                    documents[row].extend(tokens)
+                placed += bool(targets)
+        if not placed:
+            return None
+        model = bm25s.BM25(k1=1.2, b=0.75)
+        model.index([d or [""] for d in documents], show_progress=False)
+        return cls(model, len(chunks), weight)
+
+    def scores(self, tokens: Sequence[str]) -> np.ndarray | None:
+        """``weight`` × BM25 of each chunk's questions, or None when no token of the question is in the bank."""
+        known = [t for t in tokens if t in self.vocab]
+        if not known:
+            return None
+        return self.weight * np.asarray(self.model.get_scores(known), dtype=np.float32)
+
+
+def tokenize_bank(entries: Sequence[BankEntry], tokens: Callable[[str], list[str]]) -> list[
+    tuple[list[str], tuple[ProvisionKey, ...]]
+]:
+    return [(tokens(entry.question), entry.provisions) for entry in entries]
