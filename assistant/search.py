@@ -90,6 +90,7 @@ class SearchService:
             reranker_path=RERANKER_PATH if settings.embedding.article_reranker else None,
             question_bank=load_bank(settings.question_bank_path) if settings.question_bank_weight > 0 else (),
             question_weight=settings.question_bank_weight,
+            question_clause_weight=settings.question_bank_clause_weight,
         )
         self._retriever: HybridRetriever | None = None
         self._lock = threading.Lock()

@@ -327,6 +327,7 @@ class HybridRetriever:
         )
         weights = self._weights(query)
         foreigners = names_foreigner(asked.words)
+        asked_before = self._asked_before(query, [best[key][0] for key in named_first[:k]])
         return [
             self._hit(
                 self.table.chunks[self._named_clause(row, reference)],
@@ -337,9 +338,30 @@ class HybridRetriever:
                 asked.quantities,
                 foreigners,
                 whole_article=rank == 0,
+                asked_before=asked_before.get(row),
             )
             for rank, (row, score) in enumerate(best[key] for key in named_first[:k])
         ]
+
+    def _asked_before(self, query: str, rows: Sequence[int]) -> dict[int, dict[str, float]]:
+        """For the chunks among ``rows`` that hold a whole article: what the question bank says about each clause,
+        from the question's words that the article itself does not use. Its own words already chose a clause: with
+        them the bank overruled questions in the law's words ("tỷ lệ đóng bảo hiểm xã hội tự nguyện" quoted the
+        compulsory rate that workers ask about more often; development sets 363 → 358 gold clauses), without them
+        it does not (363 → 363), and the tuning sets gain alike (82.9% → 85.3% and 85.2%)."""
+        if self.question_terms is None or self.question_terms.clause_model is None:
+            return {}
+        tokens = index_tokens(query)
+        found: dict[int, dict[str, float]] = {}
+        for row in rows:
+            chunk = self.table.chunks[row]
+            if chunk.clause is not None or not chunk.parts:
+                continue
+            own = _chunk_words(chunk.id, chunk.text)
+            scores = self.question_terms.clause_scores([t for t in tokens if t not in own]).get(row)
+            if scores:
+                found[row] = scores
+        return found
 
     def _article_scores(
         self,
@@ -535,8 +557,9 @@ class HybridRetriever:
         quantities: tuple[Span, ...] = (),
         foreigners: bool = True,
         whole_article: bool = False,
+        asked_before: dict[str, float] | None = None,
     ) -> Hit:
-        part = best_part(chunk, weights, reference, figure, quantities, foreigners, whole_article)
+        part = best_part(chunk, weights, reference, figure, quantities, foreigners, whole_article, asked_before)
         return Hit(
             work_number=chunk.work_number,
             version_label=chunk.version_label,
@@ -553,6 +576,11 @@ class HybridRetriever:
             article_label=chunk.article_label,
             chunk_id=chunk.id,
         )
+
+
+@lru_cache(maxsize=4096)
+def _chunk_words(chunk_id: str, text: str) -> frozenset[str]:
+    return frozenset(index_tokens(text))
 
 
 def asks_about_penalty(query: str) -> bool:

@@ -108,6 +108,7 @@ class SearchIndex:
         reranker_path: Path | None = None,
         question_bank: Sequence[BankEntry] = (),
         question_weight: float = 0.0,
+        question_clause_weight: float = 0.0,
     ) -> None:
         self.directory = Path(data_dir) / "index"
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -123,6 +124,7 @@ class SearchIndex:
         self.reranker = ArticleReranker.load(reranker_path, self.embedding.model_id) if reranker_path else None
         self.question_bank = list(question_bank)
         self.question_weight = question_weight
+        self.question_clause_weight = question_clause_weight
         self._bank_tokens: list[tuple[list[str], tuple[ProvisionKey, ...]]] | None = None
 
     @property
@@ -226,7 +228,7 @@ class SearchIndex:
             self._bank_tokens = tokenize_bank(
                 self.question_bank, lambda text: index_tokens(lexicon.expand(lexicon.spell_out(text)))
             )
-        return QuestionTerms.build(chunks, self._bank_tokens, self.question_weight)
+        return QuestionTerms.build(chunks, self._bank_tokens, self.question_weight, self.question_clause_weight)
 
     def counts(self) -> dict[str, int]:
         """Chunks in each index, for health checks (/readyz) and tests."""

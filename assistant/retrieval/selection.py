@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -162,11 +162,17 @@ def part_scores(parts: Sequence[Part], weights: dict[str, float]) -> list[float]
     return scores
 
 
-def _best(parts: Sequence[Part], weights: dict[str, float]) -> tuple[Part | None, float, float]:
-    """Best part, its score and the runner-up's score; ties go to the earlier part."""
+def _best(
+    parts: Sequence[Part], weights: dict[str, float], asked_before: Mapping[str, float] | None = None
+) -> tuple[Part | None, float, float]:
+    """Best part, its score and the runner-up's score; ties go to the earlier part. ``asked_before`` adds, by
+    clause, what the question bank's questions about that clause say (see assistant/retrieval/question_bank.py)."""
     best: Part | None = None
     best_score = second = 0.0
-    for part, score in zip(parts, part_scores(parts, weights), strict=True):
+    scores = part_scores(parts, weights)
+    if asked_before:
+        scores = [score + asked_before.get(part.clause or "", 0.0) for part, score in zip(parts, scores, strict=True)]
+    for part, score in zip(parts, scores, strict=True):
         if score > best_score:
             best, second, best_score = part, best_score, score
         elif score > second:
@@ -254,6 +260,7 @@ def best_part(
     quantities: tuple[Span, ...] = (),
     foreigners: bool = True,
     whole_article: bool = False,
+    asked_before: Mapping[str, float] | None = None,
 ) -> Part | None:
     """For a clause chunk: the clause itself or one of its points. For a whole-article chunk: its best
     clause (or point), or, for a question asking a ``figure`` (the unit of ``asked_figure``), the best of
@@ -280,7 +287,7 @@ def best_part(
     if chosen is None and whole_article and about_this and _lead_only(chunk, clauses, weights):
         return None
     if chosen is None:
-        chosen = _best(clauses, weights)[0] or clauses[0]
+        chosen = _best(clauses, weights, asked_before)[0] or clauses[0]
         if figure is not None and not states_figure(chosen.text, figure):
             chosen = _stating(clauses, weights, figure) or chosen
         chosen = _fitting(clauses, chosen, weights, quantities, figure) or chosen

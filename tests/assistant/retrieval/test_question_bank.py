@@ -41,7 +41,7 @@ def _provision(article: int, title: str, clauses: list[str], split: bool = True)
     )
 
 
-# Two articles in the law's own words: neither says "đuổi", "sếp" or "ngang xương".
+# Three articles in the law's own words: none says "đuổi", "sếp", "ngang xương", "cưới" or "bố mẹ vợ".
 CHUNKS = [
     *_provision(
         36,
@@ -58,11 +58,20 @@ CHUNKS = [
         ["Người lao động làm việc đủ 12 tháng cho một người sử dụng lao động thì được nghỉ hằng năm 12 ngày."],
         split=False,
     ),
+    *_provision(
+        115,
+        "Nghỉ việc riêng, nghỉ không hưởng lương",
+        [
+            "Người lao động được nghỉ việc riêng mà vẫn hưởng nguyên lương khi kết hôn: nghỉ 03 ngày.",
+            "Người lao động được nghỉ không hưởng lương 01 ngày khi cha, mẹ kết hôn hoặc anh, chị, em ruột kết hôn.",
+        ],
+        split=False,
+    ),
 ]
 
 
-def _terms(entries: list[BankEntry], weight: float = 0.2) -> QuestionTerms | None:
-    return QuestionTerms.build(CHUNKS, tokenize_bank(entries, index_tokens), weight)
+def _terms(entries: list[BankEntry], weight: float = 0.2, clause_weight: float = 0.0) -> QuestionTerms | None:
+    return QuestionTerms.build(CHUNKS, tokenize_bank(entries, index_tokens), weight, clause_weight)
 
 
 def _retriever(terms: QuestionTerms | None) -> HybridRetriever:
@@ -71,7 +80,7 @@ def _retriever(terms: QuestionTerms | None) -> HybridRetriever:
 
 
 def test_the_chunks_are_split_by_clause() -> None:
-    assert [(c.article, c.clause) for c in CHUNKS] == [(36, "1"), (36, "2"), (113, None)]
+    assert [(c.article, c.clause) for c in CHUNKS] == [(36, "1"), (36, "2"), (113, None), (115, None)]
 
 
 def test_a_worker_s_words_reach_the_clause_the_bank_pairs_them_with() -> None:
@@ -97,7 +106,31 @@ def test_a_clause_that_is_not_a_chunk_of_its_own_lends_its_words_to_the_article(
     assert terms is not None
     scores = terms.scores(index_tokens("phép năm mấy bữa"))
     assert scores is not None
-    assert int(scores.argmax()) == 2 and scores[0] == scores[1] == 0
+    assert int(scores.argmax()) == 2 and scores[0] == scores[1] == scores[3] == 0
+
+
+WEDDING = [
+    BankEntry("bản thân đám cưới được nghỉ mấy ngày có lương", ((WORK, 115, "1"),)),
+    BankEntry("em gái lấy chồng thì xin nghỉ được không", ((WORK, 115, "2"),)),
+]
+
+
+def test_inside_a_whole_article_the_bank_scores_the_clause_its_questions_are_about() -> None:
+    terms = _terms(WEDDING, clause_weight=0.5)
+    assert terms is not None
+    found = terms.clause_scores(index_tokens("ban than dam cuoi nghi co luong"))
+    assert set(found) == {3} and found[3]["1"] > found[3].get("2", 0.0)
+    off = _terms(WEDDING, clause_weight=0.0)
+    assert off is not None and off.clause_scores(index_tokens("ban than dam cuoi nghi co luong")) == {}
+
+
+def test_the_bank_chooses_the_clause_of_a_whole_article_the_law_s_words_would_not() -> None:
+    # "kết hôn" is written twice in khoản 2 and once in khoản 1: the law's words alone quote khoản 2.
+    question = "ket hon duoc nghi may ngay, ban than dam cuoi"
+    plain = _retriever(_terms(WEDDING))
+    assert [(h.article, h.clause) for h in plain.search(question, k=1)] == [(115, "2")]
+    with_clauses = _retriever(_terms(WEDDING, clause_weight=0.5))
+    assert [(h.article, h.clause) for h in with_clauses.search(question, k=1)] == [(115, "1")]
 
 
 def test_the_weight_scales_the_score_and_zero_turns_the_bank_off() -> None:
@@ -155,3 +188,16 @@ def test_the_shipped_bank_loads_and_names_real_provisions() -> None:
     assert len(bank) > 2000
     assert all(entry.question and entry.provisions for entry in bank)
     assert {work for entry in bank for work, _, _ in entry.provisions} >= {WORK, "41/2024/QH15", "50/2024/QH15"}
+
+
+def test_a_question_in_the_law_s_own_words_keeps_the_clause_they_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bank speaks only through the words the article does not use: its own words already chose a clause."""
+    import assistant.retrieval.hybrid as hybrid
+
+    bank = [BankEntry("em gái kết hôn được nghỉ hưởng nguyên lương không", ((WORK, 115, "2"),))] * 5
+    question = "kết hôn được nghỉ hưởng nguyên lương"
+    retriever = _retriever(_terms(bank, clause_weight=2.0))
+    assert [(h.article, h.clause) for h in retriever.search(question, k=1)] == [(115, "1")]
+    # Counted with the article's own words, the bank would have overruled them.
+    monkeypatch.setattr(hybrid, "_chunk_words", lambda chunk_id, text: frozenset())
+    assert [(h.article, h.clause) for h in retriever.search(question, k=1)] == [(115, "2")]
