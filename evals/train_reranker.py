@@ -1,8 +1,9 @@
 """``make train-reranker``: fit the article reranker (assistant/data/reranker.json) on the colloquial tuning sets.
 
 Each in-scope tuning question is searched on the whole shared corpus with a query adapter fitted on the other
-tuning sets (its own set left out), so the weights learn how far the adapter's cosines can be trusted on questions
-it has not seen, as in use. The candidates are the articles search would reorder, the target its gold articles.
+tuning sets and a question bank built from the others (its own set left out of both), so the weights learn how far
+the adapter's cosines and the bank's words can be trusted on questions they have not seen, as in use. The
+candidates are the articles search would reorder, the target its gold articles.
 Before the final fit, each set is left out in turn and scored (gold article ranked first) by weights fitted on the
 others; those figures are printed and stored in the file. The development and held-out sets are never read.
 """
@@ -19,8 +20,14 @@ import numpy as np
 from rich.console import Console
 from rich.progress import track
 
+from assistant.retrieval.hybrid import HybridRetriever
+from assistant.retrieval.question_bank import QuestionTerms, parse_bank, tokenize_bank
 from assistant.retrieval.reranker import DEFAULT_PATH, ArticleReranker, feature_matrix, fit
+from assistant.vietnamese import index_tokens
 from evals.corpus_env import DEFAULT_DIR, corpus_platform
+from evals.datasets import load_dataset
+from evals.export_question_bank import bank_lines
+from evals.run import COLLOQUIAL_DEV
 from evals.train_adapter import TRAINING_SETS, training_data
 
 # L2 penalty of the fit. Left out in turn on the twelve tuning sets (gold article ranked first, 1,630 questions):
@@ -54,6 +61,18 @@ def left_out(lists: Lists, sets: Sequence[str]) -> dict[str, dict[str, float]]:
     return figures
 
 
+def bank_without(retriever: HybridRetriever, name: str, clause_weight: float) -> QuestionTerms | None:
+    """The question bank as shipped, without the questions of tuning set ``name`` (None when there is no bank)."""
+    terms = retriever.question_terms
+    if terms is None:
+        return None
+    questions = [q for other in COLLOQUIAL_DEV if other != name for q in load_dataset(other)]
+    entries = parse_bank(bank_lines(questions), f"bank without {name}")
+    lexicon = retriever.lexicon
+    tokenized = tokenize_bank(entries, lambda text: index_tokens(lexicon.expand(lexicon.spell_out(text))))
+    return QuestionTerms.build(retriever.table.chunks, tokenized, terms.weight, clause_weight)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Huấn luyện bộ xếp hạng lại các điều luật tìm được")
     parser.add_argument("--data-dir", type=Path, default=DEFAULT_DIR)
@@ -64,13 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     retriever = search.retriever
     data = training_data(search)
     adapters = {name: data.adapter_without(name, search.embedding_model) for name in sorted(set(data.sets))}
-    shipped, shipped_reranker = retriever.adapter, retriever.reranker
+    clause_weight = platform.settings.question_bank_clause_weight
+    banks = {name: bank_without(retriever, name, clause_weight) for name in sorted(set(data.sets))}
+    shipped, shipped_reranker, shipped_bank = retriever.adapter, retriever.reranker, retriever.question_terms
     retriever.reranker = None
     lists: Lists = []
     sets: list[str] = []
     try:
         for question in track(data.questions, description="Tìm điều luật ứng viên", console=console):
             retriever.adapter = adapters[question.dataset]
+            retriever.question_terms = banks[question.dataset]
             candidates = retriever.article_candidates(question.question, as_of=question.as_of)
             if not candidates:
                 continue
@@ -78,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             lists.append((feature_matrix([e for _, e in candidates]), np.array([k in gold for k, _ in candidates])))
             sets.append(question.dataset)
     finally:
-        retriever.adapter, retriever.reranker = shipped, shipped_reranker
+        retriever.adapter, retriever.reranker, retriever.question_terms = shipped, shipped_reranker, shipped_bank
     figures = left_out(lists, sets)
     weights = fit(lists, L2)
     reranker = ArticleReranker(

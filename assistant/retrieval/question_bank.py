@@ -100,17 +100,15 @@ class QuestionTerms:
         model: bm25s.BM25,
         size: int,
         weight: float,
-        clauses: tuple[bm25s.BM25, list[tuple[int, str]]] | None = None,
-        clause_weight: float = 0.0,
+        clause_terms: dict[int, list[tuple[str, dict[str, float]]]] | None = None,
     ) -> None:
         self.model = model
         self.vocab: dict[str, int] = dict(model.vocab_dict)
         self.size = size
         self.weight = weight
-        self.clause_model: bm25s.BM25 | None = clauses[0] if clauses else None
-        self.clause_keys: list[tuple[int, str]] = clauses[1] if clauses else []
-        self.clause_vocab: dict[str, int] = dict(self.clause_model.vocab_dict) if self.clause_model else {}
-        self.clause_weight = clause_weight
+        # Row of a whole-article chunk → its clauses, each with the BM25 score of every word of its questions
+        # (clause weight applied): a question's score for a clause is the sum over its words, as BM25 sums them.
+        self.clause_terms = clause_terms or {}
 
     @classmethod
     def build(
@@ -144,24 +142,17 @@ class QuestionTerms:
             return None
         model = bm25s.BM25(k1=1.2, b=0.75)
         model.index([d or [""] for d in documents], show_progress=False)
-        clauses = None
-        if inside and clause_weight > 0:
-            clause_model = bm25s.BM25(k1=1.2, b=0.75)
-            clause_model.index(list(inside.values()), show_progress=False)
-            clauses = (clause_model, list(inside))
-        return cls(model, len(chunks), weight, clauses, clause_weight)
+        clause_terms = _clause_terms(inside, clause_weight) if inside and clause_weight > 0 else None
+        return cls(model, len(chunks), weight, clause_terms)
 
-    def clause_scores(self, tokens: Sequence[str]) -> dict[int, dict[str, float]]:
-        """For chunks that hold a whole article: ``clause_weight`` × BM25 of the questions about each of its
-        clauses, by row and clause label (only those the question's words reach)."""
-        known = [t for t in tokens if t in self.clause_vocab]
-        if self.clause_model is None or not known:
-            return {}
-        values = np.asarray(self.clause_model.get_scores(known), dtype=np.float32)
-        found: dict[int, dict[str, float]] = {}
-        for index in np.flatnonzero(values > 0):
-            row, clause = self.clause_keys[int(index)]
-            found.setdefault(row, {})[clause] = self.clause_weight * float(values[index])
+    def clause_scores(self, tokens: Sequence[str], row: int) -> dict[str, float]:
+        """For a chunk that holds a whole article: clause weight × BM25 of the bank's questions about each of its
+        clauses (those the question's words reach), by clause label."""
+        found = {}
+        for clause, terms in self.clause_terms.get(row, ()):
+            score = sum(terms.get(token, 0.0) for token in tokens)
+            if score > 0:
+                found[clause] = score
         return found
 
     def scores(self, tokens: Sequence[str]) -> np.ndarray | None:
@@ -170,6 +161,26 @@ class QuestionTerms:
         if not known:
             return None
         return self.weight * np.asarray(self.model.get_scores(known), dtype=np.float32)
+
+
+def _clause_terms(
+    inside: dict[tuple[int, str], list[str]], weight: float
+) -> dict[int, list[tuple[str, dict[str, float]]]]:
+    """BM25 over the questions of each (row, clause), as the score of each of its words (bm25s stores them so)."""
+    model = bm25s.BM25(k1=1.2, b=0.75)
+    keys = list(inside)
+    model.index(list(inside.values()), show_progress=False)
+    data, indices, indptr = model.scores["data"], model.scores["indices"], model.scores["indptr"]
+    terms: list[dict[str, float]] = [{} for _ in keys]
+    for token, column in model.vocab_dict.items():
+        if column + 1 >= len(indptr):  # bm25s's empty token has no column
+            continue
+        for position in range(int(indptr[column]), int(indptr[column + 1])):
+            terms[int(indices[position])][token] = weight * float(data[position])
+    by_row: dict[int, list[tuple[str, dict[str, float]]]] = {}
+    for (row, clause), scores in zip(keys, terms, strict=True):
+        by_row.setdefault(row, []).append((clause, scores))
+    return by_row
 
 
 def tokenize_bank(entries: Sequence[BankEntry], tokens: Callable[[str], list[str]]) -> list[

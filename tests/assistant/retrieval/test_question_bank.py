@@ -118,10 +118,12 @@ WEDDING = [
 def test_inside_a_whole_article_the_bank_scores_the_clause_its_questions_are_about() -> None:
     terms = _terms(WEDDING, clause_weight=0.5)
     assert terms is not None
-    found = terms.clause_scores(index_tokens("ban than dam cuoi nghi co luong"))
-    assert set(found) == {3} and found[3]["1"] > found[3].get("2", 0.0)
+    tokens = index_tokens("ban than dam cuoi nghi co luong")
+    found = terms.clause_scores(tokens, 3)
+    assert found["1"] > found.get("2", 0.0) > 0 or set(found) == {"1"}
+    assert terms.clause_scores(tokens, 2) == {}
     off = _terms(WEDDING, clause_weight=0.0)
-    assert off is not None and off.clause_scores(index_tokens("ban than dam cuoi nghi co luong")) == {}
+    assert off is not None and off.clause_scores(tokens, 3) == {}
 
 
 def test_the_bank_chooses_the_clause_of_a_whole_article_the_law_s_words_would_not() -> None:
