@@ -28,12 +28,18 @@ Luật này có hiệu lực thi hành từ ngày 01 tháng 01 năm 2030.
 """
 
 
-def test_articles_that_amend_other_laws_are_not_indexed(settings: Settings, tmp_path: Path) -> None:
+def _sample_database(settings: Settings, tmp_path: Path) -> Database:
+    """A fresh database holding the sample law above as 99/2029/QH15."""
     upgrade(settings)
     db = Database(settings)
     path = tmp_path / "mau.txt"
     path.write_text(TEXT, encoding="utf-8")
     Ingestor(db, Catalogue([])).ingest_path(path, Overrides(number="99/2029/QH15"))
+    return db
+
+
+def test_articles_that_amend_other_laws_are_not_indexed(settings: Settings, tmp_path: Path) -> None:
+    db = _sample_database(settings, tmp_path)
     with db.session() as session:
         articles = {c.article for c in provision_chunks(session)}
     assert articles == {1, 3, 4}
@@ -42,11 +48,7 @@ def test_articles_that_amend_other_laws_are_not_indexed(settings: Settings, tmp_
 def test_sync_reports_embedding_progress(settings: Settings, tmp_path: Path) -> None:
     from assistant.search import SearchService
 
-    upgrade(settings)
-    db = Database(settings)
-    path = tmp_path / "mau.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    Ingestor(db, Catalogue([])).ingest_path(path, Overrides(number="99/2029/QH15"))
+    db = _sample_database(settings, tmp_path)
     seen: list[tuple[int, int]] = []
     service = SearchService(settings, db)
     report = service.sync(lambda done, total: seen.append((done, total)))
@@ -138,11 +140,7 @@ def test_a_curator_s_question_bank_leads_workers_words_to_its_provision(settings
     from assistant.retrieval.question_bank import QuestionBankError
     from assistant.search import SearchService
 
-    upgrade(settings)
-    db = Database(settings)
-    path = tmp_path / "mau.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    Ingestor(db, Catalogue([])).ingest_path(path, Overrides(number="99/2029/QH15"))
+    db = _sample_database(settings, tmp_path)
     bank = tmp_path / "bank.jsonl"
     line = {"question": "sếp bắt cày mấy tiếng một ngày", "provisions": [{"work_number": "99/2029/QH15", "article": 1}]}
     bank.write_text(json.dumps(line, ensure_ascii=False) + "\n", encoding="utf-8")
