@@ -344,21 +344,14 @@ class HybridRetriever:
         ]
 
     def _asked_before(self, query: str, rows: Sequence[int]) -> dict[int, dict[str, float]]:
-        """For the chunks among ``rows`` that hold a whole article: what the question bank says about each clause,
-        from the question's words that the article itself does not use. Its own words already chose a clause: with
-        them the bank overruled questions in the law's words ("tỷ lệ đóng bảo hiểm xã hội tự nguyện" quoted the
-        compulsory rate that workers ask about more often; development sets 363 → 358 gold clauses), without them
-        it does not (363 → 363), and the tuning sets gain alike (82.9% → 85.3% and 85.2%)."""
+        """For the chunks among ``rows`` that hold a whole article: what the question bank says about each clause
+        (see QuestionTerms.clause_scores)."""
         if self.question_terms is None or not self.question_terms.clause_terms:
             return {}
         tokens = index_tokens(query)
         found: dict[int, dict[str, float]] = {}
         for row in rows:
-            chunk = self.table.chunks[row]
-            if chunk.clause is not None or not chunk.parts:
-                continue
-            own = _chunk_words(chunk.id, chunk.text)
-            scores = self.question_terms.clause_scores([t for t in tokens if t not in own], row)
+            scores = self.question_terms.clause_scores(tokens, row)
             if scores:
                 found[row] = scores
         return found
@@ -576,11 +569,6 @@ class HybridRetriever:
             article_label=chunk.article_label,
             chunk_id=chunk.id,
         )
-
-
-@lru_cache(maxsize=4096)
-def _chunk_words(chunk_id: str, text: str) -> frozenset[str]:
-    return frozenset(index_tokens(text))
 
 
 def asks_about_penalty(query: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -21,6 +22,7 @@ import bm25s
 import numpy as np
 
 from assistant.retrieval.chunks import Chunk
+from assistant.vietnamese import index_tokens
 
 log = logging.getLogger(__name__)
 
@@ -142,12 +144,13 @@ class QuestionTerms:
             return None
         model = bm25s.BM25(k1=1.2, b=0.75)
         model.index([d or [""] for d in documents], show_progress=False)
-        clause_terms = _clause_terms(inside, clause_weight) if inside and clause_weight > 0 else None
+        clause_terms = _clause_terms(inside, clause_weight, chunks) if inside and clause_weight > 0 else None
         return cls(model, len(chunks), weight, clause_terms)
 
     def clause_scores(self, tokens: Sequence[str], row: int) -> dict[str, float]:
         """For a chunk that holds a whole article: clause weight × BM25 of the bank's questions about each of its
-        clauses (those the question's words reach), by clause label."""
+        clauses, by clause label, from the question's words that the article's own text does not use (those the
+        question's words reach)."""
         found = {}
         for clause, terms in self.clause_terms.get(row, ()):
             score = sum(terms.get(token, 0.0) for token in tokens)
@@ -164,9 +167,13 @@ class QuestionTerms:
 
 
 def _clause_terms(
-    inside: dict[tuple[int, str], list[str]], weight: float
+    inside: dict[tuple[int, str], list[str]], weight: float, chunks: Sequence[Chunk]
 ) -> dict[int, list[tuple[str, dict[str, float]]]]:
-    """BM25 over the questions of each (row, clause), as the score of each of its words (bm25s stores them so)."""
+    """BM25 over the questions of each (row, clause), as the score of each of its words (bm25s stores them so),
+    without the words of the article's own text: those already chose its clause. With them the bank overruled
+    questions in the law's words ("tỷ lệ đóng bảo hiểm xã hội tự nguyện" quoted the compulsory rate, which workers
+    ask about more often): development sets 363 → 358 gold clauses; without them 363 → 363, and the tuning sets
+    gain alike (82.9% → 85.3% and 85.2%)."""
     model = bm25s.BM25(k1=1.2, b=0.75)
     keys = list(inside)
     model.index(list(inside.values()), show_progress=False)
@@ -177,13 +184,16 @@ def _clause_terms(
             continue
         for position in range(int(indptr[column]), int(indptr[column + 1])):
             terms[int(indices[position])][token] = weight * float(data[position])
+    own = {row: set(index_tokens(chunks[row].text)) for row in {row for row, _ in keys}}
     by_row: dict[int, list[tuple[str, dict[str, float]]]] = {}
     for (row, clause), scores in zip(keys, terms, strict=True):
-        by_row.setdefault(row, []).append((clause, scores))
+        kept = {token: score for token, score in scores.items() if token not in own[row]}
+        by_row.setdefault(row, []).append((clause, kept))
     return by_row
 
 
 def tokenize_bank(entries: Sequence[BankEntry], tokens: Callable[[str], list[str]]) -> list[
     tuple[list[str], tuple[ProvisionKey, ...]]
 ]:
-    return [(tokens(entry.question), entry.provisions) for entry in entries]
+    # Interned: the same few thousand words recur in every question, and the lists are kept for index rebuilds.
+    return [([sys.intern(t) for t in tokens(entry.question)], entry.provisions) for entry in entries]

@@ -194,12 +194,13 @@ def test_the_shipped_bank_loads_and_names_real_provisions() -> None:
 
 def test_a_question_in_the_law_s_own_words_keeps_the_clause_they_name(monkeypatch: pytest.MonkeyPatch) -> None:
     """The bank speaks only through the words the article does not use: its own words already chose a clause."""
-    import assistant.retrieval.hybrid as hybrid
+    import assistant.retrieval.question_bank as question_bank
 
     bank = [BankEntry("em gái kết hôn được nghỉ hưởng nguyên lương không", ((WORK, 115, "2"),))] * 5
     question = "kết hôn được nghỉ hưởng nguyên lương"
     retriever = _retriever(_terms(bank, clause_weight=2.0))
     assert [(h.article, h.clause) for h in retriever.search(question, k=1)] == [(115, "1")]
     # Counted with the article's own words, the bank would have overruled them.
-    monkeypatch.setattr(hybrid, "_chunk_words", lambda chunk_id, text: frozenset())
+    monkeypatch.setattr(question_bank, "index_tokens", lambda text: [])
+    retriever = _retriever(_terms(bank, clause_weight=2.0))
     assert [(h.article, h.clause) for h in retriever.search(question, k=1)] == [(115, "2")]
