@@ -15,8 +15,9 @@ from evals.retrieval_eval import evaluate_retrieval
 
 RETRIEVAL_SETS = [
     "levietsangg", "mrhao165", "own", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6",
-    "slangdev7", "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
-    "scopedev8", "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "scopedev14", "heldout",
+    "slangdev7", "slangdev8", "slangdev9", "slangdev10", "slangdev11", "slangdev12", "scopedev", "scopedev2",
+    "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7", "scopedev8", "scopedev9", "scopedev10",
+    "scopedev11", "scopedev12", "scopedev13", "scopedev14", "heldout",
     "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
     "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17", "heldout18", "heldout19",
     "heldout20", "heldout21", "heldout22", "heldout23", "heldout24",
@@ -57,11 +58,13 @@ HELDOUT = (
     "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16", "heldout17",
     "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24",
 )
-# Colloquial and slangy questions written to tune the lexicon and scope lists on (fourth session), and scopedev:
+# Colloquial and slangy questions written to tune the lexicon and scope lists on (fourth session; slangdev9-12, 150
+# in-scope questions each by area of the law, written in the seventeenth session for the question bank), and scopedev:
 # out-of-scope questions that sound like work and in-scope ones that sound like family or money. Reported
 # apart, since the development figures of earlier sessions do not include them.
 COLLOQUIAL_DEV = (
-    "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7", "slangdev8", "scopedev",
+    "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7", "slangdev8", "slangdev9",
+    "slangdev10", "slangdev11", "slangdev12", "scopedev",
     "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7", "scopedev8",
     "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "scopedev14",
 )
