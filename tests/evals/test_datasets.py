@@ -230,9 +230,9 @@ def _articles(text: str) -> dict[int, str]:
 
 TUNING_SETS = (
     "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
-    "slangdev8", "slangdev9", "slangdev10", "slangdev11", "slangdev12", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
-    "scopedev8", "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "scopedev14", "levietsangg",
-    "mrhao165",
+    "slangdev8", "slangdev9", "slangdev10", "slangdev11", "slangdev12", "scopedev", "scopedev2", "scopedev3",
+    "scopedev4", "scopedev5", "scopedev6", "scopedev7", "scopedev8", "scopedev9", "scopedev10", "scopedev11",
+    "scopedev12", "scopedev13", "scopedev14", "levietsangg", "mrhao165",
 )
 
 
