@@ -100,13 +100,11 @@ class QuestionTerms:
     def __init__(
         self,
         model: bm25s.BM25,
-        size: int,
         weight: float,
         clause_terms: dict[int, list[tuple[str, dict[str, float]]]] | None = None,
     ) -> None:
         self.model = model
         self.vocab: dict[str, int] = dict(model.vocab_dict)
-        self.size = size
         self.weight = weight
         # Row of a whole-article chunk → its clauses, each with the BM25 score of every word of its questions
         # (clause weight applied): a question's score for a clause is the sum over its words, as BM25 sums them.
@@ -145,7 +143,7 @@ class QuestionTerms:
         model = bm25s.BM25(k1=1.2, b=0.75)
         model.index([d or [""] for d in documents], show_progress=False)
         clause_terms = _clause_terms(inside, clause_weight, chunks) if inside and clause_weight > 0 else None
-        return cls(model, len(chunks), weight, clause_terms)
+        return cls(model, weight, clause_terms)
 
     def clause_scores(self, tokens: Sequence[str], row: int) -> dict[str, float]:
         """For a chunk that holds a whole article: clause weight × BM25 of the bank's questions about each of its
