@@ -21,9 +21,8 @@ from rich.console import Console
 from rich.progress import track
 
 from assistant.retrieval.hybrid import HybridRetriever
-from assistant.retrieval.question_bank import QuestionTerms, parse_bank, tokenize_bank
+from assistant.retrieval.question_bank import QuestionTerms, parse_bank, question_tokens, tokenize_bank
 from assistant.retrieval.reranker import DEFAULT_PATH, ArticleReranker, feature_matrix, fit
-from assistant.vietnamese import index_tokens
 from evals.corpus_env import DEFAULT_DIR, corpus_platform
 from evals.datasets import load_dataset
 from evals.export_question_bank import bank_lines
@@ -68,8 +67,7 @@ def bank_without(retriever: HybridRetriever, name: str, clause_weight: float) ->
         return None
     questions = [q for other in COLLOQUIAL_DEV if other != name for q in load_dataset(other)]
     entries = parse_bank(bank_lines(questions), f"bank without {name}")
-    lexicon = retriever.lexicon
-    tokenized = tokenize_bank(entries, lambda text: index_tokens(lexicon.expand(lexicon.spell_out(text))))
+    tokenized = tokenize_bank(entries, question_tokens(retriever.lexicon))
     return QuestionTerms.build(retriever.table.chunks, tokenized, terms.weight, clause_weight)
 
 

@@ -27,9 +27,9 @@ from assistant.retrieval.embeddings import CachedEmbeddings, EmbeddingCache, Mod
 from assistant.retrieval.hybrid import ChunkTable, FusionConfig, HybridRetriever
 from assistant.retrieval.lexical import LexicalIndex, chunk_tokens
 from assistant.retrieval.query_adapter import QueryAdapter
-from assistant.retrieval.question_bank import BankEntry, ProvisionKey, QuestionTerms, tokenize_bank
+from assistant.retrieval.question_bank import BankEntry, ProvisionKey, QuestionTerms, question_tokens, tokenize_bank
 from assistant.retrieval.reranker import ArticleReranker
-from assistant.vietnamese import Lexicon, index_tokens
+from assistant.vietnamese import Lexicon
 
 log = logging.getLogger(__name__)
 
@@ -224,10 +224,7 @@ class SearchIndex:
         if not self.question_bank or self.question_weight <= 0:
             return None
         if self._bank_tokens is None:
-            lexicon = self.lexicon or Lexicon([])
-            self._bank_tokens = tokenize_bank(
-                self.question_bank, lambda text: index_tokens(lexicon.expand(lexicon.spell_out(text)))
-            )
+            self._bank_tokens = tokenize_bank(self.question_bank, question_tokens(self.lexicon or Lexicon([])))
         return QuestionTerms.build(chunks, self._bank_tokens, self.question_weight, self.question_clause_weight)
 
     def counts(self) -> dict[str, int]:

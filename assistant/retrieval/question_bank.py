@@ -22,7 +22,7 @@ import bm25s
 import numpy as np
 
 from assistant.retrieval.chunks import Chunk
-from assistant.vietnamese import index_tokens
+from assistant.vietnamese import Lexicon, index_tokens
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +79,14 @@ def parse_bank(lines: Iterable[str], source: str) -> list[BankEntry]:
 def load_bank(path: Path | None = None) -> list[BankEntry]:
     """The bank at ``path``, or the one shipped with the package."""
     if path is not None:
-        return parse_bank(path.read_text(encoding="utf-8").splitlines(), str(path))
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise QuestionBankError(
+                f"Không đọc được bộ câu hỏi mẫu {path}: kiểm tra đường dẫn CONGDOAN_QUESTION_BANK_PATH và mã hóa UTF-8"
+                f" ({exc.__class__.__name__})"
+            ) from exc
+        return parse_bank(text.splitlines(), str(path))
     text = resources.files("assistant").joinpath(BANK_FILE).read_text(encoding="utf-8")
     return parse_bank(text.splitlines(), BANK_FILE)
 
@@ -188,6 +195,11 @@ def _clause_terms(
         kept = {token: score for token, score in scores.items() if token not in own[row]}
         by_row.setdefault(row, []).append((clause, kept))
     return by_row
+
+
+def question_tokens(lexicon: Lexicon) -> Callable[[str], list[str]]:
+    """How search tokenizes a question: shorthand spelled out, the lexicon's legal terms added."""
+    return lambda text: index_tokens(lexicon.expand(lexicon.spell_out(text)))
 
 
 def tokenize_bank(entries: Sequence[BankEntry], tokens: Callable[[str], list[str]]) -> list[

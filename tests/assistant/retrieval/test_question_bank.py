@@ -204,3 +204,12 @@ def test_a_question_in_the_law_s_own_words_keeps_the_clause_they_name(monkeypatc
     monkeypatch.setattr(question_bank, "index_tokens", lambda text: [])
     retriever = _retriever(_terms(bank, clause_weight=2.0))
     assert [(h.article, h.clause) for h in retriever.search(question, k=1)] == [(115, "2")]
+
+
+def test_a_bank_file_that_cannot_be_read_says_which_and_what_to_check(tmp_path: Path) -> None:
+    with pytest.raises(QuestionBankError, match="CONGDOAN_QUESTION_BANK_PATH"):
+        load_bank(tmp_path / "missing.jsonl")
+    latin = tmp_path / "latin1.jsonl"
+    latin.write_bytes('{"question": "nghỉ phép"}'.encode("utf-16"))
+    with pytest.raises(QuestionBankError, match="UTF-8"):
+        load_bank(latin)
