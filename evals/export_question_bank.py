@@ -1,9 +1,10 @@
-"""``make question-bank``: write assistant/data/question_bank.jsonl, the tuning sets' in-scope questions with their
-gold provisions.
+"""``make question-bank``: write assistant/data/question_bank.jsonl, the in-scope questions of the tuning sets and of
+the retired held-out sets, with their gold provisions.
 
 Search reads each provision's questions as a second text of it (assistant/retrieval/question_bank.py), so the words
-workers use ("cty đuổi", "nợ lương", "bầu bì") reach the provisions that answer them. Only the tuning sets are
-used: the development and held-out sets stay unseen, so what they measure is still a fair estimate.
+workers use ("cty đuổi", "nợ lương", "bầu bì") reach the provisions that answer them. The development sets and the
+current held-out sets (``HELDOUT``) are never used, so what they measure is still a fair estimate; the retired
+held-out sets had been read in many sessions before they joined (README, "Eighteenth session").
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import sys
 from pathlib import Path
 
 from evals.datasets import EvalQuestion, load_datasets
-from evals.run import COLLOQUIAL_DEV
+from evals.run import COLLOQUIAL_DEV, RETIRED_HELDOUT
 
+BANK_SETS = (*COLLOQUIAL_DEV, *RETIRED_HELDOUT)
 DEFAULT_OUT = Path(__file__).resolve().parents[1] / "assistant" / "data" / "question_bank.jsonl"
 HEADER = (
     "# Câu hỏi mẫu viết theo cách người lao động hay hỏi, kèm điều luật trả lời (mỗi dòng một câu, JSON).\n"
-    "# Tạo bằng `make question-bank` từ các bộ câu hỏi dùng để tinh chỉnh (không dùng bộ phát triển hay bộ kiểm tra"
-    " độc lập).\n"
+    "# Tạo bằng `make question-bank` từ các bộ câu hỏi dùng để tinh chỉnh và các bộ kiểm tra cũ đã nghỉ (không dùng bộ"
+    " phát triển hay bộ kiểm tra độc lập hiện hành).\n"
     "# Cán bộ pháp chế có thể thêm dòng {\"question\": ..., \"provisions\": [{\"work_number\", \"article\","
     " \"clause\"?}]}; dòng bắt đầu bằng \"#\" bị bỏ qua.\n"
 )
@@ -45,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Ghi câu hỏi mẫu kèm điều luật cho tìm kiếm")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args(argv)
-    lines = bank_lines(load_datasets(list(COLLOQUIAL_DEV)))
+    lines = bank_lines(load_datasets(list(BANK_SETS)))
     args.out.write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")
     print(f"Đã ghi {len(lines)} câu vào {args.out}")
     return 0

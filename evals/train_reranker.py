@@ -5,7 +5,8 @@ tuning sets and a question bank built from the others (its own set left out of b
 the adapter's cosines and the bank's words can be trusted on questions they have not seen, as in use. The
 candidates are the articles search would reorder, the target its gold articles.
 Before the final fit, each set is left out in turn and scored (gold article ranked first) by weights fitted on the
-others; those figures are printed and stored in the file. The development and held-out sets are never read.
+others; those figures are printed and stored in the file. The development sets and the current held-out sets are
+never read.
 """
 
 from __future__ import annotations
@@ -25,8 +26,7 @@ from assistant.retrieval.question_bank import QuestionTerms, parse_bank, questio
 from assistant.retrieval.reranker import DEFAULT_PATH, ArticleReranker, feature_matrix, fit
 from evals.corpus_env import DEFAULT_DIR, corpus_platform
 from evals.datasets import load_dataset
-from evals.export_question_bank import bank_lines
-from evals.run import COLLOQUIAL_DEV
+from evals.export_question_bank import BANK_SETS, bank_lines
 from evals.train_adapter import TRAINING_SETS, training_data
 
 # L2 penalty of the fit. Left out in turn on the twelve tuning sets (gold article ranked first, 1,630 questions):
@@ -65,7 +65,7 @@ def bank_without(retriever: HybridRetriever, name: str, clause_weight: float) ->
     terms = retriever.question_terms
     if terms is None:
         return None
-    questions = [q for other in COLLOQUIAL_DEV if other != name for q in load_dataset(other)]
+    questions = [q for other in BANK_SETS if other != name for q in load_dataset(other)]
     entries = parse_bank(bank_lines(questions), f"bank without {name}")
     tokenized = tokenize_bank(entries, question_tokens(retriever.lexicon))
     return QuestionTerms.build(retriever.table.chunks, tokenized, terms.weight, clause_weight)

@@ -3,9 +3,9 @@ answer them (document expansion).
 
 The law says "người sử dụng lao động đơn phương chấm dứt hợp đồng"; a worker writes "cty đuổi e ko báo trước".
 The question bank (``assistant/data/question_bank.jsonl``, written by ``make question-bank`` from the tuning
-sets) pairs questions written the way workers ask with the provisions that answer them. Each chunk gets a
-second BM25 document made of the questions it answers, and that score, times ``weight``, is added to the
-chunk's own BM25 score. Only the tuning sets feed it: the development and held-out sets stay unseen.
+sets and the retired held-out sets) pairs questions written the way workers ask with the provisions that answer
+them. Each chunk gets a second BM25 document made of the questions it answers, and that score, times ``weight``,
+is added to the chunk's own BM25 score. The development sets and the current held-out sets never feed it, so they stay unseen.
 """
 
 from __future__ import annotations

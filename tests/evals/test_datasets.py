@@ -180,6 +180,7 @@ HELDOUT_SETS = (
     "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9",
     "heldout10", "heldout11", "heldout12", "heldout13", "heldout14", "heldout15", "heldout16",
     "heldout17", "heldout18", "heldout19", "heldout20", "heldout21", "heldout22", "heldout23", "heldout24",
+    "heldout25", "heldout26", "heldout27",
 )
 
 
@@ -192,7 +193,8 @@ def test_heldout_sets_are_apart_from_the_development_sets(name: str) -> None:
     assert Counter(q.style for q in heldout)["no_diacritics"] >= len(heldout) / 3
     others = (
         "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
-        "slangdev8", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
+        "slangdev8", "slangdev9", "slangdev10", "slangdev11", "slangdev12", "slangdev13", "slangdev14", "slangdev15",
+        "slangdev16", "slangdev17", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
         "scopedev8", "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "scopedev14",
         *(set(HELDOUT_SETS) - {name}),
     )
@@ -230,7 +232,8 @@ def _articles(text: str) -> dict[int, str]:
 
 TUNING_SETS = (
     "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
-    "slangdev8", "slangdev9", "slangdev10", "slangdev11", "slangdev12", "scopedev", "scopedev2", "scopedev3",
+    "slangdev8", "slangdev9", "slangdev10", "slangdev11", "slangdev12", "slangdev13", "slangdev14", "slangdev15",
+    "slangdev16", "slangdev17", "scopedev", "scopedev2", "scopedev3",
     "scopedev4", "scopedev5", "scopedev6", "scopedev7", "scopedev8", "scopedev9", "scopedev10", "scopedev11",
     "scopedev12", "scopedev13", "scopedev14", "levietsangg", "mrhao165",
 )
@@ -285,22 +288,24 @@ def test_no_fitted_question_repeats_a_development_or_held_out_one_even_unmarked(
     assert not [qid for qid, text in fitted.items() if text in unseen]
 
 
-def test_the_question_bank_is_the_tuning_sets_and_repeats_no_unseen_question(shared_dir: Path) -> None:
+def test_the_question_bank_is_the_tuning_and_retired_sets_and_repeats_no_unseen_question(shared_dir: Path) -> None:
     # The development sets are read from the shared directory: without it there is nothing to compare with.
-    """Search reads the bank's questions as text of their provisions: a development or held-out question in it
-    (marks and punctuation aside) would make those figures in-sample."""
+    """Search reads the bank's questions as text of their provisions: a development or current held-out question in
+    it (marks and punctuation aside) would make those figures in-sample."""
     from assistant.retrieval.question_bank import BANK_FILE
     from assistant.vietnamese import fold
-    from evals.export_question_bank import DEFAULT_OUT, bank_lines
-    from evals.run import COLLOQUIAL_DEV
+    from evals.export_question_bank import BANK_SETS, DEFAULT_OUT, bank_lines
+    from evals.run import COLLOQUIAL_DEV, HELDOUT, RETIRED_HELDOUT
 
     def key(text: str) -> str:
         return " ".join(re.sub(r"[^\w\s]", " ", fold(text).lower()).split())
 
+    assert set(BANK_SETS) == {*COLLOQUIAL_DEV, *RETIRED_HELDOUT}
+    assert set(HELDOUT) | set(RETIRED_HELDOUT) == set(HELDOUT_SETS) and not set(HELDOUT) & set(RETIRED_HELDOUT)
     assert DEFAULT_OUT.as_posix().endswith(BANK_FILE)
     shipped = [line for line in DEFAULT_OUT.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    expected = bank_lines([q for name in COLLOQUIAL_DEV for q in load_dataset(name)])
+    expected = bank_lines([q for name in BANK_SETS for q in load_dataset(name)])
     assert shipped == expected, "the bank is stale: run `make question-bank`"
-    unseen = {key(q.question) for name in ("levietsangg", "mrhao165", "own", "own_scope", *HELDOUT_SETS)
+    unseen = {key(q.question) for name in ("levietsangg", "mrhao165", "own", "own_scope", *HELDOUT)
               for q in load_dataset(name)}
     assert not [line for line in shipped if key(json.loads(line)["question"]) in unseen]
