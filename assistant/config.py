@@ -74,8 +74,8 @@ class Settings(BaseSettings):
     # of 0 turns it off; the clause weight is its say in which clause of a whole article is quoted (0: none). Both
     # chosen on the tuning sets (README "Search").
     question_bank_path: Path | None = None
-    question_bank_weight: float = Field(default=0.2, ge=0.0, le=2.0)
-    question_bank_clause_weight: float = Field(default=0.3, ge=0.0, le=5.0)
+    question_bank_weight: float = Field(default=0.6, ge=0.0, le=2.0)
+    question_bank_clause_weight: float = Field(default=0.8, ge=0.0, le=5.0)
     catalogue_path: Path | None = None
     cases: CaseSettings = Field(default_factory=CaseSettings)
     secret_key: SecretStr = SecretStr("")

@@ -16,7 +16,8 @@ from evals.retrieval_eval import evaluate_retrieval
 RETRIEVAL_SETS = [
     "levietsangg", "mrhao165", "own", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6",
     "slangdev7", "slangdev8", "slangdev9", "slangdev10", "slangdev11", "slangdev12", "slangdev13", "slangdev14",
-    "slangdev15", "slangdev16", "slangdev17", "scopedev", "scopedev2",
+    "slangdev15", "slangdev16", "slangdev17", "slangdev18", "slangdev19", "slangdev20", "slangdev21", "slangdev22",
+    "slangdev23", "scopedev", "scopedev2",
     "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7", "scopedev8", "scopedev9", "scopedev10",
     "scopedev11", "scopedev12", "scopedev13", "scopedev14", "heldout",
     "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7", "heldout8", "heldout9", "heldout10",
@@ -66,13 +67,15 @@ RETIRED_HELDOUT = (
 )
 # Colloquial and slangy questions written to tune the lexicon and scope lists on (fourth session; slangdev9-12, 150
 # in-scope questions each by area of the law, written in the seventeenth session for the question bank, slangdev13-17
-# likewise in the eighteenth), and scopedev: out-of-scope questions that sound like work and in-scope ones that sound
-# like family or money. Reported apart, since the development figures of earlier sessions do not include them.
+# likewise in the eighteenth, and slangdev18-23 there too, each over the whole law for one kind of workplace), and
+# scopedev: out-of-scope questions that sound like work and in-scope ones that sound like family or money. Reported
+# apart, since the development figures of earlier sessions do not include them.
 COLLOQUIAL_DEV = (
     "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7", "slangdev8", "slangdev9",
     "slangdev10", "slangdev11", "slangdev12", "slangdev13", "slangdev14", "slangdev15", "slangdev16", "slangdev17",
-    "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7", "scopedev8",
-    "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "scopedev14",
+    "slangdev18", "slangdev19", "slangdev20", "slangdev21", "slangdev22", "slangdev23", "scopedev", "scopedev2",
+    "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7", "scopedev8", "scopedev9", "scopedev10",
+    "scopedev11", "scopedev12", "scopedev13", "scopedev14",
 )
 console = Console(stderr=True)
 

@@ -194,7 +194,8 @@ def test_heldout_sets_are_apart_from_the_development_sets(name: str) -> None:
     others = (
         "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
         "slangdev8", "slangdev9", "slangdev10", "slangdev11", "slangdev12", "slangdev13", "slangdev14", "slangdev15",
-        "slangdev16", "slangdev17", "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
+        "slangdev16", "slangdev17", "slangdev18", "slangdev19", "slangdev20", "slangdev21", "slangdev22", "slangdev23",
+        "scopedev", "scopedev2", "scopedev3", "scopedev4", "scopedev5", "scopedev6", "scopedev7",
         "scopedev8", "scopedev9", "scopedev10", "scopedev11", "scopedev12", "scopedev13", "scopedev14",
         *(set(HELDOUT_SETS) - {name}),
     )
@@ -233,7 +234,8 @@ def _articles(text: str) -> dict[int, str]:
 TUNING_SETS = (
     "own", "own_scope", "slangdev", "slangdev2", "slangdev3", "slangdev4", "slangdev5", "slangdev6", "slangdev7",
     "slangdev8", "slangdev9", "slangdev10", "slangdev11", "slangdev12", "slangdev13", "slangdev14", "slangdev15",
-    "slangdev16", "slangdev17", "scopedev", "scopedev2", "scopedev3",
+    "slangdev16", "slangdev17", "slangdev18", "slangdev19", "slangdev20", "slangdev21", "slangdev22", "slangdev23",
+    "scopedev", "scopedev2", "scopedev3",
     "scopedev4", "scopedev5", "scopedev6", "scopedev7", "scopedev8", "scopedev9", "scopedev10", "scopedev11",
     "scopedev12", "scopedev13", "scopedev14", "levietsangg", "mrhao165",
 )
