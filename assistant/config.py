@@ -71,11 +71,14 @@ class Settings(BaseSettings):
     lexicon_path: Path | None = None
     # Questions written the way workers ask, with the provisions that answer them, searched as a second text of
     # those provisions (assistant/retrieval/question_bank.py). None: the bank shipped with the package; a weight
-    # of 0 turns it off; the clause weight is its say in which clause of a whole article is quoted (0: none). Both
-    # chosen on the tuning sets (README "Search").
+    # of 0 turns it off; the clause weight is its say in which clause of a whole article is quoted (0: none); the
+    # vote weight is what the most similar earlier questions (``neighbours`` of them) add to the article reranker's
+    # scores (0: none). All chosen on the tuning sets (README "Search").
     question_bank_path: Path | None = None
     question_bank_weight: float = Field(default=0.6, ge=0.0, le=2.0)
     question_bank_clause_weight: float = Field(default=0.8, ge=0.0, le=5.0)
+    question_bank_vote_weight: float = Field(default=8.0, ge=0.0, le=50.0)
+    question_bank_neighbours: int = Field(default=2, ge=1, le=50)
     catalogue_path: Path | None = None
     cases: CaseSettings = Field(default_factory=CaseSettings)
     secret_key: SecretStr = SecretStr("")

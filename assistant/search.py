@@ -91,6 +91,8 @@ class SearchService:
             question_bank=load_bank(settings.question_bank_path) if settings.question_bank_weight > 0 else (),
             question_weight=settings.question_bank_weight,
             question_clause_weight=settings.question_bank_clause_weight,
+            question_vote_weight=settings.question_bank_vote_weight,
+            question_neighbours=settings.question_bank_neighbours,
         )
         self._retriever: HybridRetriever | None = None
         self._lock = threading.Lock()

@@ -68,7 +68,15 @@ def bank_without(retriever: HybridRetriever, name: str, clause_weight: float) ->
     questions = [q for other in BANK_SETS if other != name for q in load_dataset(other)]
     entries = parse_bank(bank_lines(questions), f"bank without {name}")
     tokenized = tokenize_bank(entries, question_tokens(retriever.lexicon))
-    return QuestionTerms.build(retriever.table.chunks, tokenized, terms.weight, clause_weight)
+    similar = terms.similar
+    return QuestionTerms.build(
+        retriever.table.chunks,
+        tokenized,
+        terms.weight,
+        clause_weight,
+        similar.weight if similar else 0.0,
+        similar.neighbours if similar else 0,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

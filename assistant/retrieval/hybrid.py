@@ -24,7 +24,7 @@ from assistant.retrieval.quantities import Fit, Span, fit, question_quantities, 
 from assistant.retrieval.query_adapter import QueryAdapter
 from assistant.retrieval.question_bank import QuestionTerms
 from assistant.retrieval.reranker import CANDIDATES as RERANK_CANDIDATES
-from assistant.retrieval.reranker import ArticleEvidence, ArticleReranker
+from assistant.retrieval.reranker import ArticleEvidence, ArticleReranker, feature_matrix
 from assistant.retrieval.selection import Reference, asked_figure, best_part, names_foreigner, states_figure
 from assistant.retrieval.titles import names_title, question_words
 from assistant.vietnamese import Lexicon, fold, index_tokens, marked_share
@@ -319,7 +319,7 @@ class HybridRetriever:
         fused, best = self._article_scores(ranking, unit, title_bonus, penalty_factor, rankings, asked)
         candidates = sorted(best, key=lambda key: -best[key][1])
         if self.reranker is not None and rankings is not None:
-            candidates = self._reranked(candidates, fused, best, asked, rankings)
+            candidates = self._reranked(candidates, fused, best, asked, rankings, query)
         reference = Reference.parse(query)
         # An article the question names itself ("Điều 36") comes first; the order above decides among the rest.
         named_first = sorted(
@@ -392,12 +392,19 @@ class HybridRetriever:
         adjusted: dict[tuple[str, str], tuple[int, float]],
         asked: Asked,
         rankings: Rankings,
+        query: str = "",
     ) -> list[tuple[str, str]]:
-        """The first ``reranker.CANDIDATES`` articles in the reranker's order, then the rest as they were."""
+        """The first ``reranker.CANDIDATES`` articles in the reranker's order, then the rest as they were. The
+        question bank's most similar questions (``query``: the expanded question) add their vote for articles."""
         assert self.reranker is not None
         head = candidates[:RERANK_CANDIDATES]
         evidence = self.article_evidence(head, fused, adjusted, asked, rankings)
-        return [head[i] for i in self.reranker.order(evidence)] + candidates[RERANK_CANDIDATES:]
+        scores = self.reranker.scores(feature_matrix(evidence))
+        votes = self.question_terms.article_votes(index_tokens(query)) if self.question_terms and query else {}
+        if votes:
+            chunks = [self.table.chunks[fused[key][0]] for key in head]
+            scores = scores + np.array([votes.get((c.work_number.strip().upper(), c.article), 0.0) for c in chunks])
+        return [head[int(i)] for i in np.argsort(-scores, kind="stable")] + candidates[RERANK_CANDIDATES:]
 
     def article_evidence(
         self,

@@ -109,6 +109,8 @@ class SearchIndex:
         question_bank: Sequence[BankEntry] = (),
         question_weight: float = 0.0,
         question_clause_weight: float = 0.0,
+        question_vote_weight: float = 0.0,
+        question_neighbours: int = 0,
     ) -> None:
         self.directory = Path(data_dir) / "index"
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -125,6 +127,8 @@ class SearchIndex:
         self.question_bank = list(question_bank)
         self.question_weight = question_weight
         self.question_clause_weight = question_clause_weight
+        self.question_vote_weight = question_vote_weight
+        self.question_neighbours = question_neighbours
         self._bank_tokens: list[tuple[list[str], tuple[ProvisionKey, ...]]] | None = None
 
     @property
@@ -225,7 +229,14 @@ class SearchIndex:
             return None
         if self._bank_tokens is None:
             self._bank_tokens = tokenize_bank(self.question_bank, question_tokens(self.lexicon or Lexicon([])))
-        return QuestionTerms.build(chunks, self._bank_tokens, self.question_weight, self.question_clause_weight)
+        return QuestionTerms.build(
+            chunks,
+            self._bank_tokens,
+            self.question_weight,
+            self.question_clause_weight,
+            self.question_vote_weight,
+            self.question_neighbours,
+        )
 
     def counts(self) -> dict[str, int]:
         """Chunks in each index, for health checks (/readyz) and tests."""

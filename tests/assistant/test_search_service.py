@@ -160,3 +160,37 @@ def test_a_curator_s_question_bank_leads_workers_words_to_its_provision(settings
     bank.write_text('{"question": "thiếu điều luật"}\n', encoding="utf-8")
     with pytest.raises(QuestionBankError, match="dòng 1"):
         SearchService(settings.model_copy(update={"question_bank_path": bank}), db)
+
+
+def test_the_most_similar_earlier_question_votes_for_its_article(settings: Settings, tmp_path: Path) -> None:
+    """Most of the bank's questions with these words are about working hours (Điều 1), so its text lifts Điều 1; the
+    one asked before almost word for word was answered by Điều 3, and its vote puts Điều 3 first."""
+    import json
+
+    from assistant.search import SearchService
+
+    db = _sample_database(settings, tmp_path)
+    bank = tmp_path / "bank.jsonl"
+    lines = [
+        ("sếp bắt cày mấy tiếng một ngày thì đúng luật", 1),
+        ("một ngày cày mấy tiếng là tối đa", 1),
+        ("sếp bắt làm mấy tiếng một ngày", 1),
+        ("sếp bắt cày mấy tiếng", 3),
+    ]
+    rows = [{"question": q, "provisions": [{"work_number": "99/2029/QH15", "article": a}]} for q, a in lines]
+    bank.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    question, day = "sep bat cay may tieng", date(2030, 6, 1)
+    update = {"question_bank_path": bank, "question_bank_neighbours": 1}
+
+    def first(vote_weight: float) -> int:
+        service = SearchService(settings.model_copy(update={**update, "question_bank_vote_weight": vote_weight}), db)
+        service.sync()
+        assert service.retriever.reranker is not None
+        votes = service.retriever.question_terms.article_votes(["sep", "bat", "cay", "may", "tieng"])  # type: ignore[union-attr]
+        article = service.search(question, k=3, as_of=day)[0].article
+        service.close()
+        assert votes == ({("99/2029/QH15", 3): vote_weight} if vote_weight else {})
+        return article
+
+    assert first(0.0) == 1
+    assert first(50.0) == 3

@@ -15,6 +15,7 @@ from assistant.retrieval.question_bank import (
     BankEntry,
     QuestionBankError,
     QuestionTerms,
+    SimilarQuestions,
     load_bank,
     parse_bank,
     tokenize_bank,
@@ -213,3 +214,19 @@ def test_a_bank_file_that_cannot_be_read_says_which_and_what_to_check(tmp_path: 
     latin.write_bytes('{"question": "nghỉ phép"}'.encode("utf-16"))
     with pytest.raises(QuestionBankError, match="UTF-8"):
         load_bank(latin)
+
+
+def test_the_most_similar_questions_vote_for_their_articles_by_score() -> None:
+    bank = [
+        BankEntry("công ty nợ lương hai tháng rồi", ((WORK, 97, "4"),)),
+        BankEntry("công ty nợ lương thì báo trước mấy ngày để nghỉ", ((WORK, 35, "2"), (WORK, 97, "4"))),
+        BankEntry("nghỉ phép năm được mấy ngày", ((WORK, 113, "1"),)),
+    ]
+    similar = SimilarQuestions.build(tokenize_bank(bank, index_tokens), weight=8.0, neighbours=2)
+    assert similar is not None
+    votes = similar.votes(index_tokens("cty no luong 2 thang"))
+    assert set(votes) == {(WORK, 97), (WORK, 35)}
+    assert votes[(WORK, 97)] > votes[(WORK, 35)] > 0
+    assert sum(votes.values()) == pytest.approx(8.0)
+    assert similar.votes(index_tokens("xin chào")) == {}
+    assert SimilarQuestions.build(tokenize_bank(bank, index_tokens), weight=0.0) is None
