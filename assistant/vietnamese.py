@@ -214,6 +214,15 @@ class Lexicon:
                 marked_term = " ".join(_TOKEN_RE.findall(normalize_tone_marks(term).lower()))
                 self._marked_terms.setdefault(_folded_phrase(term), set()).add(marked_term)
 
+    def fingerprint(self) -> tuple[object, ...]:
+        """Everything that decides how the lexicon reads a text (hashable: equal lexicons, equal fingerprints)."""
+        return (
+            self.entries,
+            self.phrases,
+            tuple(sorted(self.shorthand.items())),
+            tuple(sorted(self.marked_shorthand.items())),
+        )
+
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
         """Read the lexicon at ``path``, or the packaged assistant/data/lexicon.yaml."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -272,3 +273,23 @@ def tokenize_bank(entries: Sequence[BankEntry], tokens: Callable[[str], list[str
 ]:
     # Interned: the same few thousand words recur in every question, and the lists are kept for index rebuilds.
     return [([sys.intern(t) for t in tokens(entry.question)], entry.provisions) for entry in entries]
+
+
+# Tokenizing 6,460 questions through the lexicon takes seconds; every index a process loads (a server's after each
+# corpus change, each test's) would pay it again for the same bank and lexicon.
+_TOKENIZED: OrderedDict[tuple[int, int], list[tuple[list[str], tuple[ProvisionKey, ...]]]] = OrderedDict()
+_TOKENIZED_KEPT = 4
+
+
+def tokenize_bank_with(
+    entries: Sequence[BankEntry], lexicon: Lexicon
+) -> list[tuple[list[str], tuple[ProvisionKey, ...]]]:
+    """``tokenize_bank`` with search's question tokens, remembered per process for the same bank and lexicon."""
+    key = (hash(tuple(entries)), hash(lexicon.fingerprint()))
+    found = _TOKENIZED.get(key)
+    if found is None:
+        found = tokenize_bank(entries, question_tokens(lexicon))
+        _TOKENIZED[key] = found
+        while len(_TOKENIZED) > _TOKENIZED_KEPT:
+            _TOKENIZED.popitem(last=False)
+    return found

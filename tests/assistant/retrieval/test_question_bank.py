@@ -19,6 +19,7 @@ from assistant.retrieval.question_bank import (
     load_bank,
     parse_bank,
     tokenize_bank,
+    tokenize_bank_with,
 )
 from assistant.vietnamese import index_tokens
 
@@ -230,3 +231,15 @@ def test_the_most_similar_questions_vote_for_their_articles_by_score() -> None:
     assert sum(votes.values()) == pytest.approx(8.0)
     assert similar.votes(index_tokens("xin chào")) == {}
     assert SimilarQuestions.build(tokenize_bank(bank, index_tokens), weight=0.0) is None
+
+
+def test_a_bank_is_tokenized_once_per_process_for_the_same_lexicon() -> None:
+    from assistant.vietnamese import Lexicon, LexiconEntry
+
+    bank = [BankEntry("sếp đuổi ngang xương", ((WORK, 36, "2"),))]
+    plain = Lexicon([])
+    first = tokenize_bank_with(bank, plain)
+    assert tokenize_bank_with(list(bank), Lexicon([])) is first
+    curated = Lexicon([LexiconEntry(terms=("đuổi",), legal=("đơn phương chấm dứt",))])
+    expanded = tokenize_bank_with(bank, curated)
+    assert expanded is not first and "cham" in expanded[0][0] and "cham" not in first[0][0]
