@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     question_bank_path: Path | None = None
     question_bank_weight: float = Field(default=0.6, ge=0.0, le=2.0)
     question_bank_clause_weight: float = Field(default=0.8, ge=0.0, le=5.0)
-    question_bank_vote_weight: float = Field(default=8.0, ge=0.0, le=50.0)
+    question_bank_vote_weight: float = Field(default=4.0, ge=0.0, le=50.0)
     question_bank_neighbours: int = Field(default=2, ge=1, le=50)
     catalogue_path: Path | None = None
     cases: CaseSettings = Field(default_factory=CaseSettings)
