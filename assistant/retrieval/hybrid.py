@@ -24,7 +24,7 @@ from assistant.retrieval.quantities import Fit, Span, fit, question_quantities, 
 from assistant.retrieval.query_adapter import QueryAdapter
 from assistant.retrieval.question_bank import QuestionTerms
 from assistant.retrieval.reranker import CANDIDATES as RERANK_CANDIDATES
-from assistant.retrieval.reranker import ArticleEvidence, ArticleReranker, feature_matrix
+from assistant.retrieval.reranker import ArticleEvidence, ArticleReranker
 from assistant.retrieval.selection import Reference, asked_figure, best_part, names_foreigner, states_figure
 from assistant.retrieval.titles import names_title, question_words
 from assistant.vietnamese import Lexicon, fold, index_tokens, marked_share
@@ -399,12 +399,10 @@ class HybridRetriever:
         assert self.reranker is not None
         head = candidates[:RERANK_CANDIDATES]
         evidence = self.article_evidence(head, fused, adjusted, asked, rankings)
-        scores = self.reranker.scores(feature_matrix(evidence))
         votes = self.question_terms.article_votes(index_tokens(query)) if self.question_terms and query else {}
-        if votes:
-            chunks = [self.table.chunks[fused[key][0]] for key in head]
-            scores = scores + np.array([votes.get((c.work_number.strip().upper(), c.article), 0.0) for c in chunks])
-        return [head[int(i)] for i in np.argsort(-scores, kind="stable")] + candidates[RERANK_CANDIDATES:]
+        chunks = [self.table.chunks[fused[key][0]] for key in head]
+        extra = [votes.get((c.work_number.strip().upper(), c.article), 0.0) for c in chunks] if votes else None
+        return [head[i] for i in self.reranker.order(evidence, extra)] + candidates[RERANK_CANDIDATES:]
 
     def article_evidence(
         self,

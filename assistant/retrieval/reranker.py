@@ -96,11 +96,15 @@ class ArticleReranker:
     def scores(self, features: np.ndarray) -> np.ndarray:
         return np.asarray(features @ self.weights, dtype=np.float64)
 
-    def order(self, evidence: Sequence[ArticleEvidence]) -> list[int]:
-        """Positions of ``evidence``, best first (ties keep the given order)."""
+    def order(self, evidence: Sequence[ArticleEvidence], extra: Sequence[float] | None = None) -> list[int]:
+        """Positions of ``evidence``, best first (ties keep the given order); ``extra`` is added to each score
+        (the question bank's vote)."""
         if not evidence:
             return []
-        return [int(i) for i in np.argsort(-self.scores(feature_matrix(evidence)), kind="stable")]
+        scores = self.scores(feature_matrix(evidence))
+        if extra is not None:
+            scores = scores + np.asarray(extra, dtype=np.float64)
+        return [int(i) for i in np.argsort(-scores, kind="stable")]
 
     def save(self, path: Path) -> None:
         data = {

@@ -67,6 +67,7 @@ def test_the_order_is_stable_and_follows_the_weights() -> None:
     evidence = [replace(PLAIN, score=0.5), replace(PLAIN, score=0.9), replace(PLAIN, score=0.5)]
     assert reranker.order(evidence) == [1, 0, 2]
     assert reranker.order([]) == []
+    assert reranker.order(evidence, [0.0, 0.0, 1e6]) == [2, 1, 0]
 
 
 def test_saved_reranker_loads_back_only_for_its_model_and_features(tmp_path: Path) -> None:
