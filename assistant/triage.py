@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from assistant.answering.matching import clause_key, contains_any, term_list
+from assistant.answering.scope import OTHER_TERMS, WORK_TERMS
 from assistant.legal import Escalation, EscalationCategory
+from assistant.person_request import only_asks_for_person, person_request, written_out
 
 # Order matters: the first category whose words occur wins.
 CATEGORY_TERMS: tuple[tuple[EscalationCategory, tuple[str, ...]], ...] = (
@@ -76,29 +78,19 @@ SELF_SIGNS = term_list(
     """toi|em|minh|chung toi|chung em|anh em|cong nhan|vo toi|chong toi|con toi|ban toi|dong nghiep|to toi
     |xuong toi|cong ty toi|cong ty em|sep|quan ly|cong ty|cty|xuong|chu"""
 )
-# Asking for a person. Bare "kiện" and "cứu" are left out: folded, they are also "điều kiện", "ý kiến" and
-# "nghiên cứu", and made ordinary questions look like requests for an officer.
-PERSON_REQUEST = term_list(
-    """gap can bo|noi chuyen voi nguoi|gap nguoi|nguoi that|tu van truc tiep|goi dien|so dien thoai
-    |lien he cong doan|gap cong doan|nho cong doan|cong doan giup|cong doan can thiep|can giup do
-    |giup toi voi|giup em voi|giup minh voi|cuu toi|cuu em|cuu minh|cuu voi|cuu giup|bao ve quyen loi
-    |dung ra giup|gap truc tiep|chuyen cho can bo|can bo lien he"""
-)
 # Taking the matter further: the union should look at it, but the question itself is still answered.
 DISPUTE_ACTIONS = term_list(
     """khieu nai|to cao|khoi kien|kien cong ty|kien sep|kien ra toa|di kien|muon kien|nop don kien|kien doi
     |mo ho so|gui don khieu nai|luat su"""
 )
-HUMAN_REQUEST = PERSON_REQUEST + DISPUTE_ACTIONS
-# Words that carry no question of their own around a request for a person ("cho em gặp cán bộ công đoàn
-# với ạ"): when nothing else is left, the member only wants a person and gets the hand-off.
-_REQUEST_FILLER = frozenset(
-    term_list(
-        """toi|em|minh|chung|anh|chi|ban|muon|can|cho|xin|duoc|khong|ko|k|a|ah|voi|nho|hay|vui|long|lam|on
-        |giup|do|ho|tro|cong|doan|bo|co|so|nguoi|that|truc|tiep|gap|noi|chuyen|lien|he|goi|dien|thoai|tu|van
-        |oi|nhe|nha|di|cua|ai|o|dau|the|nao|sao|de|dang|ky|yeu|cau|ngay|bay|gio|luon|nhanh|hoi|ve|tinh|huyen
-        |quan|phuong|xa|thanh|pho|nganh|cap|tren|cuu"""
-    )
+# What a message asks about besides a person: work, insurance, the union's own matters, a dispute, something
+# that happened to the member ("bị"), whether something is lawful, another field of law.
+_TOPICS = (
+    *WORK_TERMS, *OTHER_TERMS, *DISPUTE_ACTIONS, *(term for _, terms in CATEGORY_TERMS for term in terms),
+    *term_list(
+        """tham gia cong doan|vao cong doan|ra khoi cong doan|thanh lap cong doan|doan phi|kinh phi|vi pham
+        |dung luat|trai luat|hop phap|bat buoc|co quyen|quy dinh|bi"""
+    ),
 )
 
 REASONS: dict[EscalationCategory, str] = {
@@ -132,7 +124,9 @@ def triage(message: str, history: tuple[str, ...] = ()) -> TriageResult:
     messages, so "tôi muốn gặp cán bộ" after a wage complaint keeps the wage category."""
     key = clause_key(message)
     category, found = _category(key)
-    human = contains_any(key, HUMAN_REQUEST)
+    request = written_out(key)
+    person = person_request(request)
+    human = [*person.found, *contains_any(request, DISPUTE_ACTIONS)]
     harmed = bool(contains_any(key, HARM_SIGNS)) and bool(contains_any(key, SELF_SIGNS))
     if category and (harmed or human) and category != "quay_roi":
         return TriageResult(
@@ -146,18 +140,8 @@ def triage(message: str, history: tuple[str, ...] = ()) -> TriageResult:
         earlier, _ = _category(clause_key("\n".join(history))) if history else (None, [])
         chosen: EscalationCategory = earlier or "khac"
         escalation = Escalation(suggested=True, category=chosen, reason=REASONS["khac"])
-        return TriageResult(escalation, tuple(human), human_only=only_asks_for_person(key, human))
+        return TriageResult(escalation, tuple(human), human_only=only_asks_for_person(request, person, _TOPICS))
     return TriageResult(Escalation())
-
-
-def only_asks_for_person(key: str, found: list[str]) -> bool:
-    """A request for a person with no question beside it: "cho tôi gặp cán bộ công đoàn". A message that
-    also asks something ("tôi muốn khiếu nại, thủ tục thế nào?", "gặp cán bộ hỏi về thai sản") is answered,
-    with the escalation suggested beside the answer."""
-    if not any(term in PERSON_REQUEST for term in found):
-        return False
-    rest = [word for word in key.split() if word not in _REQUEST_FILLER and word != "|"]
-    return not rest
 
 
 def topic_of(message: str) -> EscalationCategory | None:

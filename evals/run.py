@@ -86,6 +86,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("reports"))
     parser.add_argument("--skip-answers", action="store_true")
     args = parser.parse_args(argv)
+    from evals.triage_eval import render_markdown as render_requests
+    from evals.triage_eval import run as run_requests
+
+    print(render_requests(run_requests(args.out)))
     platform = corpus_platform(args.data_dir, console=console)
     retriever = platform.search.retriever
     searchers = {"hybrid": retriever.search, "bm25": retriever.search_bm25, "dense": retriever.search_dense}

@@ -67,11 +67,31 @@ def test_questions_are_answered_not_handed_off(message: str) -> None:
 @pytest.mark.parametrize(
     "message",
     ["Cho tôi gặp cán bộ công đoàn.", "em muon noi chuyen voi nguoi that a", "cuu em voi",
-     "Cho tôi số điện thoại công đoàn tỉnh"],
+     "Cho tôi số điện thoại công đoàn tỉnh",
+     # Chat shorthand: "e" is "em", "t" "tôi", "cb" "cán bộ", "cđ" "công đoàn", "sđt" "số điện thoại".
+     "e muon gap can bo cong doan", "t muon gap can bo cong doan", "cho e gap cb cd", "cho e gặp cb cđ ạ",
+     "ad ơi cho em gặp người thật với", "cho xin sdt cong doan", "xin sđt cđcs với ạ",
+     "lam sao de lien lac cong doan", "hotline công đoàn là gì", "tôi muốn gặp luật sư",
+     "mik can luat su tu van gap"],
 )
 def test_plain_requests_for_a_person_are_handed_off(message: str) -> None:
     result = triage(message)
-    assert result.human_only and result.escalation.suggested
+    assert result.human_only and result.escalation.suggested and result.escalation.category == "khac"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # The request shorthand is read only for a request: it makes no dispute of a plain question...
+        "bhtn trừ của e mấy % lương vậy mn",
+        "luong e 8tr thi moi thang bi tru bao nhieu % tien bhxh vay",
+        # ...and "cb" is as often "chuẩn bị", "tv" a television.
+        "cb di lam thi can giay to gi",
+        "mua bảo hiểm nhân thọ qua tư vấn viên, giờ hủy có lấy lại tiền không",
+    ],
+)
+def test_request_shorthand_does_not_flag_questions(message: str) -> None:
+    assert not triage(message).escalation.suggested
 
 
 def test_a_request_beside_a_question_still_suggests_an_officer() -> None:

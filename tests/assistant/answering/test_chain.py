@@ -277,6 +277,17 @@ def test_dispute_is_triaged_and_human_request_is_handed_off(labour_code: Corpus)
     assert "Gặp cán bộ công đoàn" in person.answer
 
 
+@pytest.mark.parametrize(
+    "message", ["e muon gap can bo cong doan", "ad ơi cho em gặp người thật với", "cho xin sdt cd"]
+)
+def test_a_request_for_a_person_in_chat_shorthand_is_handed_off(labour_code: Corpus, message: str) -> None:
+    # "e muốn gặp cán bộ công đoàn" once quoted the officers' allowance (Luật Công đoàn, Điều 27); "ad ơi…" was
+    # refused as out of scope.
+    answer = ask(labour_code, message)
+    assert not answer.answer.refused and not answer.answer.citations
+    assert answer.trace["generator"] == "handoff" and answer.answer.escalation.category == "khac"
+
+
 def test_a_question_with_a_legal_condition_is_answered_not_handed_off(labour_code: Corpus) -> None:
     # Folded, "điều kiện" holds "kiện" (to sue): it once turned this question into a hand-off.
     answer = ask(labour_code, "Làm việc đủ 12 tháng trong điều kiện bình thường được nghỉ hằng năm bao nhiêu ngày?")
