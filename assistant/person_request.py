@@ -20,7 +20,11 @@ PERSON_REQUEST = term_list(
     |chuyen cho can bo|can bo lien he|hotline|gap admin|khong phai bot|tra loi tu dong|goi lai cho|lien he lai
     |van phong tu van|van phong cong doan|tru so cong doan|qua truc tiep|den truc tiep|lien he so nao
     |co luat su nao|luat su nao ben|luat su ben cong doan|luat su cua cong doan|duong day nong|can luat su
-    |nho luat su|thue luat su"""
+    |nho luat su|thue luat su|ai truc tong dai|chat voi may|chat voi bot|noi chuyen voi may|noi chuyen voi bot
+    |co ai la nguoi khong|ai la nguoi that|ai goi lai|goi lai tu van|goi lai huong dan|goi lai giai thich
+    |goi lai em voi|goi lai toi voi|goi lai minh voi|goi lai giup|goi lai gium|goi lai dum|cong doan lien he
+    |lien he em|lien he voi em
+    |thong tin lien he|dat hen|dat lich gap|hen gap"""
 )
 # Pleas for the union's help and ways of calling anyone: a request, but alone not enough to hand the member off
 # when the rest of the message says more ("quản lý gọi điện chửi em", "công ty bắt cung cấp số điện thoại").
@@ -33,28 +37,33 @@ _PLEAS = term_list(
 _REACHING = term_list(
     """gap|noi chuyen|lien he|lien lac|noi may|ket noi|goi lai|goi cho|hen lich|hen gap|sap xep|chuyen qua
     |chuyen em qua|chuyen toi qua|chuyen minh qua|qua gap|den gap|xin so|so|so dien thoai|dien thoai|hotline
-    |email|zalo|dia chi|so may|facebook|fanpage|inbox|nhan tin|noi em voi|noi toi voi|noi minh voi"""
+    |email|zalo|dia chi|so may|facebook|fanpage|inbox|nhan tin|noi em voi|noi toi voi|noi minh voi|dat lich
+    |dat hen|goi dien|len phong|tim"""
 )
 # ...and whom: an officer, the union, its lawyer or legal staff, a real person.
 _WHOM = term_list(
     """can bo|cong doan|luat su|nguoi that|tu van vien|nguoi tu van|chu tich|ban chap hanh|lien doan lao dong
-    |phap ly|admin|nguoi phu trach|nguoi truc|nhan vien tu van|nhan vien cong doan|ban nu cong"""
+    |phap ly|admin|nguoi phu trach|nguoi truc|nhan vien tu van|nhan vien cong doan|ban nu cong|nu cong
+    |truong ban|pho ban|phong tu van"""
 )
-# Where and how to reach the union, named close to whom, before or after, within one part of the message ("Trụ sở
+# Where and how to reach the union, named close to whom, before or after, even across a comma ("Trụ sở
 # Liên đoàn Lao động tỉnh ở đâu", "công đoàn cơ sở cty em ai phụ trách, cho xin số"). Zalo, Facebook and phones
 # count only as a way of reaching someone ("xin zalo của cán bộ"): "nhóm Zalo công ty rằng chủ tịch công đoàn…".
 _MEANS = term_list(
     """so dien thoai|hotline|fanpage|dia chi|tru so|van phong|tong dai|lich tiep|gio mo cua|mo cua|so nao|xin so
-    |ai phu trach|online|lien he ai|lien he o dau|lien he the nao|lien he kieu gi"""
+    |ai phu trach|online|lien he ai|lien he o dau|lien he the nao|lien he kieu gi|lien he sao|phong nao
+    |co truc|truc khong|ten gi"""
 )
-_NEAR = 5
+_NEAR = 7
 # Questions about the assistant itself ("bạn có phải người thật không?") name a real person without asking for one.
 _ABOUT_THE_ASSISTANT = term_list(
     """ban la nguoi|ban co phai nguoi|ban la ai|la nguoi that hay|nguoi that hay may|may hay nguoi|ai tao ra ban
     |ai lam ra ban"""
 )
-# How many words may stand between the way of reaching and whom ("nối máy cho em với cán bộ": 3), and which.
-_REACH = 4
+# How many words may stand between the way of reaching and whom ("nối máy cho em với cán bộ": 3), and which; after
+# a title, a name too ("gặp chú Hùng chủ tịch", "zalo cô Lan ban nữ công").
+_REACH = 6
+_TITLES = frozenset(term_list("anh|chi|chu|co|ong|ba|bac|thay|di|cau"))
 _BRIDGE = frozenset(
     term_list(
         """cho|em|toi|minh|chung|voi|cua|duoc|truc|tiep|ngay|giup|gium|dum|a|tu|van|phap|luat|rieng|mot|nguoi
@@ -75,11 +84,13 @@ _FILLER = frozenset(
         |kcn|ldld|tong|tri|vi|biet|rang|moi|ty|cty|ben|tru"""
     )
 )
-# Work words a request is made of ("cán bộ công đoàn công ty em", "liên đoàn lao động tỉnh"): no question.
+# Work words a request is made of ("cán bộ công đoàn công ty em", "liên đoàn lao động tỉnh") and the channels it
+# names (Facebook, Zalo: words of other fields for the scope lists): no question.
 _CONTACT_TOPICS = frozenset(
     term_list(
         """cong doan|cong ty|cty|nhan vien|lam viec|doan vien|lao dong|quan ly|doanh nghiep|giam doc|truong phong
-        |to truong|quan doc|truong ca|noi lam viec|di lam|cong nhan|sep|bao ve quyen loi|luat su"""
+        |to truong|quan doc|truong ca|noi lam viec|di lam|cong nhan|sep|bao ve quyen loi|luat su|facebook|zalo
+        |fanpage|email|dien thoai|tong dai|mang xa hoi"""
     )
 )
 # Chat shorthand that only a request for a person needs read ("cho e gặp cb cđ", "xin sđt công đoàn"). Kept out
@@ -120,7 +131,6 @@ def _means_near_whom(key: str) -> list[str]:
         for m, (m_start, m_end) in means
         for w, (w_start, w_end) in whom
         if max(m_start - w_end, w_start - m_end) <= _NEAR
-        and "|" not in words[min(m_end, w_end) : max(m_start, w_start)]
     ]
 
 
@@ -143,15 +153,21 @@ def _reaching_whom(key: str) -> list[str]:
         if not reaching:
             continue
         after = start + len(reaching.split())
+        named = 0  # words of a name still allowed, after a title
         for gap in range(_REACH + 1):
             if after + gap >= len(words):
                 break
+            word = words[after + gap]
             whom = _starts_with(words, after + gap, _WHOM_BY_FIRST)
             if whom:
                 found.append(f"{reaching} … {whom}")
                 break
-            if words[after + gap] not in _BRIDGE:
-                break
+            if word in _TITLES:
+                named = 2
+            elif word not in _BRIDGE:
+                if not named or word == "|":
+                    break
+                named -= 1
     return found
 
 

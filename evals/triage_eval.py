@@ -8,9 +8,10 @@ Each set (``evals/datasets/requests/``) is JSON Lines of ``{"message", "label"}`
   officer suggested (``escalation.suggested`` without ``human_only``);
 - ``question``: names officers, lawyers, phones or offices but asks for nobody: never handed off.
 
-Messages are spelled out with the lexicon first, as the answer chain does before triage. ``requests1`` and
-``requests2`` were written blind by helpers in the nineteenth session and then tuned on (development);
-``requests3`` was written blind in the same session and read once, after the changes (held out).
+Messages are spelled out with the lexicon first, as the answer chain does before triage. All four sets were written
+in the nineteenth session by helpers that never saw the code. ``requests1`` and ``requests2`` were then tuned on;
+``requests3`` was read once after that first round of changes (its blind figure) and tuned on in a second round;
+``requests4`` was read once, after the second round, and never tuned on (held out).
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from assistant.triage import TriageResult, triage
 from assistant.vietnamese import Lexicon
 
 REQUEST_DIR = Path(__file__).resolve().parent / "datasets" / "requests"
-REQUEST_DEV = ("requests1", "requests2")
-REQUEST_HELDOUT = ("requests3",)
+REQUEST_DEV = ("requests1", "requests2", "requests3")
+REQUEST_HELDOUT = ("requests4",)
 LABELS = ("person_only", "question_with_request", "question")
 
 
