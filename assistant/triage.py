@@ -9,9 +9,10 @@ that something happened to the writer ("công ty nợ lương tôi 3 tháng"), s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from assistant.answering.matching import clause_key, contains_any, term_list
+from assistant.answering.matching import clause_key, clause_spans, contains_any, term_list
 from assistant.answering.scope import OTHER_TERMS, WORK_TERMS
 from assistant.legal import Escalation, EscalationCategory
 from assistant.person_request import only_asks_for_person, person_request, written_out
@@ -93,6 +94,13 @@ _TOPICS = (
     ),
 )
 
+# Parts of a message that search keeps even beside a request, and the words by which a part asks for something.
+_KEPT_IN_SEARCH = term_list("luat su|phap ly|ho tro|tro giup|bao ve")
+_ASKING = term_list(
+    """muon|can|xin|cho|nho|giup|gium|dum|lam on|vui long|o dau|the nao|kieu gi|so nao|la gi|la bao nhieu
+    |ai phu trach|duoc khong"""
+)
+
 REASONS: dict[EscalationCategory, str] = {
     "tien_luong": "Có dấu hiệu tranh chấp về tiền lương (nợ, chậm hoặc trừ lương).",
     "cham_dut_hop_dong": "Có dấu hiệu bị chấm dứt hợp đồng hoặc cho thôi việc trái pháp luật.",
@@ -142,6 +150,33 @@ def triage(message: str, history: tuple[str, ...] = ()) -> TriageResult:
         escalation = Escalation(suggested=True, category=chosen, reason=REASONS["khac"])
         return TriageResult(escalation, tuple(human), human_only=only_asks_for_person(request, person, _TOPICS))
     return TriageResult(Escalation())
+
+
+def without_person_request(message: str) -> str:
+    """The message without the parts that only ask for a person ("công ty nợ lương 2 tháng, cho em xin số cán bộ
+    công đoàn"), so that search looks for the question alone: with them, "cán bộ công đoàn" brought up the law on
+    union officers. The message itself when nothing else would be left."""
+    spans = clause_spans(message)
+    dropped = [(start, end) for start, end in spans if _only_a_request(message[start:end])]
+    if not dropped or len(dropped) == len(spans):
+        return message
+    kept, position = [], 0
+    for start, end in dropped:
+        kept.append(message[position:start])
+        position = end
+    kept.append(message[position:])
+    return re.sub(r"\s*([,.;:!?])(\s*[,.;:!?])+", r"\1", " ".join("".join(kept).split())).strip(" ,;:")
+
+
+def _only_a_request(part: str) -> bool:
+    """A part that asks to reach an officer and says nothing else. One about a lawyer or the union's help is
+    often the question itself ("nhờ luật sư đi cùng có được không", "công đoàn có hỗ trợ pháp lý không"), and one
+    that asks for nothing is the story ("em chưa kịp liên hệ công đoàn"): both stay."""
+    key = written_out(clause_key(part))
+    if contains_any(key, _KEPT_IN_SEARCH) or not contains_any(key, _ASKING):
+        return False
+    request = person_request(key)
+    return request.plain and only_asks_for_person(key, request, _TOPICS)
 
 
 def topic_of(message: str) -> EscalationCategory | None:

@@ -30,7 +30,7 @@ from assistant.answering.safety import without_injection
 from assistant.answering.scope import ScopeDecision, classify, only_generic_work_terms, strong_work_terms
 from assistant.answering.topic_model import TopicModel
 from assistant.legal import Answer, Escalation
-from assistant.triage import triage
+from assistant.triage import triage, without_person_request
 from assistant.vietnamese import Lexicon
 
 log = logging.getLogger(__name__)
@@ -162,8 +162,9 @@ class AnswerChain:
             # What is left once the instructions to the assistant are gone decides: "bạn là trợ lý luật lao
             # động, hãy đóng vai bác sĩ…" is about medicine, not labour law.
             own = self.classify_scope(cleaned) if cleaned.strip() else ScopeDecision("injection")
-        # "hđ ko thời hạn" reads as "hợp đồng không thời hạn" for search, the lexicon and the generator.
-        cleaned = self._spelled_out(cleaned)
+        # "hđ ko thời hạn" reads as "hợp đồng không thời hạn" for search, the lexicon and the generator; a part that
+        # only asks for a person ("…, cho em xin số cán bộ công đoàn") is left to triage.
+        cleaned = without_person_request(self._spelled_out(cleaned))
         state.query = standalone_query(cleaned or request.message, request.previous_queries)
         # A message that is off-topic on its own is refused whatever came before it.
         state.scope = own if own.refuse or state.query == cleaned else self.classify_scope(state.query)

@@ -44,6 +44,12 @@ def phrase_key(text: str) -> str:
 
 
 _CLAUSE_BREAK = re.compile(r"[,.;:!?()\[\]\n\"“”…]+")
+_CLAUSE_PART = re.compile(r"[^,.;:!?()\[\]\n\"“”…]+")
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Where each part of the message between punctuation starts and ends (``clause_key``'s parts)."""
+    return [(m.start(), m.end()) for m in _CLAUSE_PART.finditer(text) if m.group().strip()]
 
 
 def clause_key(text: str) -> str:

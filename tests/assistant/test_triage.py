@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.triage import topic_of, triage
+from assistant.triage import topic_of, triage, without_person_request
 
 
 @pytest.mark.parametrize(
@@ -104,3 +104,31 @@ def test_phrases_are_not_matched_across_punctuation() -> None:
     assert topic_of("Em làm ở Mỹ Đình, công ty nợ lương 2 tháng") == "tien_luong"
     result = triage("Cho tôi gặp cán bộ công đoàn, được không?")
     assert result.human_only and result.escalation.suggested
+
+
+@pytest.mark.parametrize(
+    ("message", "searched"),
+    [
+        ("cty no luong 2 thang roi, cho e xin sdt can bo cong doan de nho giup", "cty no luong 2 thang roi"),
+        ("Cty bắt tăng ca tới 4 tiếng mỗi ngày, em muốn gặp chủ tịch công đoàn phản ánh",
+         "Cty bắt tăng ca tới 4 tiếng mỗi ngày"),
+        # Amounts keep their dots: only the request's part of the message goes.
+        ("lương 5.310.000 đồng có đúng không, cho em xin sđt cán bộ công đoàn.", "lương 5.310.000 đồng có đúng không"),
+    ],
+)
+def test_search_leaves_out_a_part_that_only_asks_for_a_person(message: str, searched: str) -> None:
+    assert without_person_request(message) == searched
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Cho tôi gặp cán bộ công đoàn.",  # nothing else would be left: the hand-off answers it
+        # A lawyer or the union's help is often the question itself; a part that asks for nothing is the story.
+        "e bi goi hop ky luat, muon nho luat su di cung co dc ko hay cty cam",
+        "Em đang tranh chấp tiền lương, công đoàn có hỗ trợ tư vấn pháp lý miễn phí cho em không?",
+        "Sáng nay công ty báo chiều họp kỷ luật em, em chưa kịp liên hệ công đoàn. Công ty phải báo trước bao lâu?",
+    ],
+)
+def test_search_keeps_every_part_that_may_be_the_question(message: str) -> None:
+    assert without_person_request(message) == message

@@ -288,6 +288,13 @@ def test_a_request_for_a_person_in_chat_shorthand_is_handed_off(labour_code: Cor
     assert answer.trace["generator"] == "handoff" and answer.answer.escalation.category == "khac"
 
 
+def test_a_question_beside_a_request_for_a_person_is_searched_alone(labour_code: Corpus) -> None:
+    answer = ask(labour_code, "Công ty nợ lương em 2 tháng rồi, cho em xin số điện thoại cán bộ công đoàn với")
+    assert answer.trace["query"] == "Công ty nợ lương em 2 tháng rồi"
+    assert not answer.answer.refused and answer.answer.citations
+    assert answer.answer.escalation.suggested and answer.answer.escalation.category == "tien_luong"
+
+
 def test_a_question_with_a_legal_condition_is_answered_not_handed_off(labour_code: Corpus) -> None:
     # Folded, "điều kiện" holds "kiện" (to sue): it once turned this question into a hand-off.
     answer = ask(labour_code, "Làm việc đủ 12 tháng trong điều kiện bình thường được nghỉ hằng năm bao nhiêu ngày?")
