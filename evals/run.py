@@ -106,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
 
         answers = answer_report(platform, load_datasets(ANSWER_SETS), args.out)
         print(render_answers(answers))
+        from evals.triage_eval import with_request
+
+        asked_too = answer_report(platform, with_request(load_datasets(ANSWER_SETS)), args.out / "with_request")
+        print(render_answers(asked_too))
         for name in (*COLLOQUIAL_DEV, *RETIRED_HELDOUT, *HELDOUT):
             heldout = answer_report(platform, load_datasets([name]), args.out / name)
             print(render_answers(heldout))

@@ -16,10 +16,12 @@ in the nineteenth session by helpers that never saw the code. ``requests1`` and 
 
 from __future__ import annotations
 
+import dataclasses
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from assistant.triage import TriageResult, triage
 from assistant.vietnamese import Lexicon
@@ -28,6 +30,13 @@ REQUEST_DIR = Path(__file__).resolve().parent / "datasets" / "requests"
 REQUEST_DEV = ("requests1", "requests2", "requests3")
 REQUEST_HELDOUT = ("requests4",)
 LABELS = ("person_only", "question_with_request", "question")
+# Requests for a person as members add them after a question, in turn ("with_request" answer report).
+REQUEST_SUFFIXES = (
+    ", cho em xin số điện thoại cán bộ công đoàn",
+    ", em muốn gặp cán bộ công đoàn",
+    " ad ơi, cho e xin sdt cđ với",
+    ". Nhờ cán bộ công đoàn liên hệ lại với em",
+)
 
 
 @dataclass(frozen=True)
@@ -115,3 +124,13 @@ def run(out: Path) -> list[RequestReport]:
     reports = [evaluate_requests(name, load_requests(name), spell) for name in (*REQUEST_DEV, *REQUEST_HELDOUT)]
     write_reports(reports, out)
     return reports
+
+
+def with_request(questions: Sequence[Any]) -> list[Any]:
+    """The in-scope questions with a request for a person added after each (the suffixes in turn): their answers
+    should cite what the questions alone cite, with an officer suggested."""
+    asked = [q for q in questions if q.expects == "answer"]
+    return [
+        dataclasses.replace(q, question=q.question.rstrip(" ?.") + REQUEST_SUFFIXES[n % len(REQUEST_SUFFIXES)])
+        for n, q in enumerate(asked)
+    ]

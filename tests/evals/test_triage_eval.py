@@ -8,9 +8,11 @@ from evals.triage_eval import (
     LABELS,
     REQUEST_DEV,
     REQUEST_HELDOUT,
+    REQUEST_SUFFIXES,
     evaluate_requests,
     load_requests,
     render_markdown,
+    with_request,
     write_reports,
 )
 
@@ -41,3 +43,14 @@ def test_no_plain_question_is_handed_off_in_any_set(tmp_path: Path) -> None:
     assert all(r.right["question"] == r.total["question"] for r in reports)
     path = write_reports(reports, tmp_path)
     assert "requests4" in path.read_text(encoding="utf-8") and "requests4" in render_markdown(reports)
+
+
+def test_with_request_adds_a_request_to_each_in_scope_question() -> None:
+    from evals.datasets import load_dataset
+
+    questions = [*load_dataset("own"), *load_dataset("own_scope")]
+    asked = with_request(questions)
+    assert len(asked) == sum(q.expects == "answer" for q in questions)
+    assert all(a.question.startswith(q.question.rstrip(" ?.")) and a.id == q.id
+               for a, q in zip(asked, [q for q in questions if q.expects == "answer"], strict=True))
+    assert {a.question[-12:] for a in asked} == {s[-12:] for s in REQUEST_SUFFIXES}
