@@ -94,12 +94,14 @@ _TOPICS = (
     ),
 )
 
-# Parts of a message that search keeps even beside a request, and the words by which a part asks for something.
+# Parts of a message that search keeps even beside a request, and the words by which a part asks for something
+# (not a bare "cần": folded, it is also "cán [bộ]"); the words that lead into a request at the end of a part.
 _KEPT_IN_SEARCH = term_list("luat su|phap ly|ho tro|tro giup|bao ve")
 _ASKING = term_list(
-    """muon|can|xin|cho|nho|giup|gium|dum|lam on|vui long|o dau|the nao|kieu gi|so nao|la gi|la bao nhieu
-    |ai phu trach|duoc khong"""
+    """muon|can gap|can noi|can lien|can tu van|can nguoi|xin|cho|nho|giup|gium|dum|lam on|vui long|o dau|the nao
+    |kieu gi|so nao|la gi|la bao nhieu|ai phu trach|duoc khong"""
 )
+_LEAD_IN = frozenset(term_list("e|em|toi|t|minh|muon|can|cho|xin|nho|ad|admin|oi|a|vay|va|thi|nen|gio"))
 
 REASONS: dict[EscalationCategory, str] = {
     "tien_luong": "Có dấu hiệu tranh chấp về tiền lương (nợ, chậm hoặc trừ lương).",
@@ -153,19 +155,41 @@ def triage(message: str, history: tuple[str, ...] = ()) -> TriageResult:
 
 
 def without_person_request(message: str) -> str:
-    """The message without the parts that only ask for a person ("công ty nợ lương 2 tháng, cho em xin số cán bộ
-    công đoàn"), so that search looks for the question alone: with them, "cán bộ công đoàn" brought up the law on
-    union officers. The message itself when nothing else would be left."""
+    """The message without what only asks for a person ("công ty nợ lương 2 tháng, cho em xin số cán bộ công
+    đoàn"), so that search looks for the question alone: with it, "cán bộ công đoàn" brought up the law on union
+    officers. A part of the message between punctuation goes whole; within a part that asks something first, the
+    request at its end goes ("bị phạt tiền vì làm hư hàng em muốn gặp người tư vấn thật"). The message itself when
+    nothing else would be left."""
     spans = clause_spans(message)
-    dropped = [(start, end) for start, end in spans if _only_a_request(message[start:end])]
-    if not dropped or len(dropped) == len(spans):
+    cuts = [(start, end) for start, end in spans if _only_a_request(message[start:end])]
+    if len(cuts) == len(spans):
+        return message
+    for start, end in spans:
+        if (start, end) not in cuts:
+            tail = _request_at_end(message[start:end])
+            if tail:
+                cuts.append((end - tail, end))
+    if not cuts:
         return message
     kept, position = [], 0
-    for start, end in dropped:
+    for start, end in sorted(cuts):
         kept.append(message[position:start])
         position = end
     kept.append(message[position:])
     return re.sub(r"\s*([,.;:!?])(\s*[,.;:!?])+", r"\1", " ".join("".join(kept).split())).strip(" ,;:")
+
+
+def _request_at_end(part: str) -> int:
+    """How many characters at the end of ``part`` only ask for a person, after a question; 0 when none do."""
+    if not person_request(written_out(clause_key(part))).plain:
+        return 0
+    words = list(re.finditer(r"\S+", part))
+    for first in range(len(words) - 1, 0, -1):
+        if _only_a_request(part[words[first].start() :]):
+            while first > 1 and clause_key(words[first - 1].group()).strip() in _LEAD_IN:
+                first -= 1
+            return len(part) - words[first].start()
+    return 0
 
 
 def _only_a_request(part: str) -> bool:

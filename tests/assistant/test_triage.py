@@ -114,6 +114,9 @@ def test_phrases_are_not_matched_across_punctuation() -> None:
          "Cty bắt tăng ca tới 4 tiếng mỗi ngày"),
         # Amounts keep their dots: only the request's part of the message goes.
         ("lương 5.310.000 đồng có đúng không, cho em xin sđt cán bộ công đoàn.", "lương 5.310.000 đồng có đúng không"),
+        # Without punctuation, the request at the end goes with the words that lead into it, and only those.
+        ("bi cong ty phat tien vi lam hu hang e muon gap nguoi tu van that", "bi cong ty phat tien vi lam hu hang"),
+        ("nghỉ thai sản được mấy tháng cho em xin số điện thoại cán bộ công đoàn", "nghỉ thai sản được mấy tháng"),
     ],
 )
 def test_search_leaves_out_a_part_that_only_asks_for_a_person(message: str, searched: str) -> None:
@@ -128,6 +131,8 @@ def test_search_leaves_out_a_part_that_only_asks_for_a_person(message: str, sear
         "e bi goi hop ky luat, muon nho luat su di cung co dc ko hay cty cam",
         "Em đang tranh chấp tiền lương, công đoàn có hỗ trợ tư vấn pháp lý miễn phí cho em không?",
         "Sáng nay công ty báo chiều họp kỷ luật em, em chưa kịp liên hệ công đoàn. Công ty phải báo trước bao lâu?",
+        # A request before the question is how the question is asked.
+        "em muốn gặp cán bộ để hỏi về chế độ thai sản",
     ],
 )
 def test_search_keeps_every_part_that_may_be_the_question(message: str) -> None:
