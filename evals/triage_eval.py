@@ -33,9 +33,13 @@ LABELS = ("person_only", "question_with_request", "question")
 # Requests for a person as members add them after a question, in turn ("with_request" answer report).
 REQUEST_SUFFIXES = (
     ", cho em xin số điện thoại cán bộ công đoàn",
-    ", em muốn gặp cán bộ công đoàn",
+    " em muốn gặp cán bộ công đoàn",
     " ad ơi, cho e xin sdt cđ với",
+    " nhờ cán bộ công đoàn liên hệ lại với em",
+    ". Em muốn gặp cán bộ công đoàn",
+    " cho em xin số điện thoại cán bộ công đoàn",
     ". Nhờ cán bộ công đoàn liên hệ lại với em",
+    " ad cho e xin sdt cđ với",
 )
 
 
