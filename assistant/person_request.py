@@ -19,12 +19,13 @@ PERSON_REQUEST = term_list(
     |gap truc tiep|lien he cong doan|lien lac cong doan|lien he voi cong doan|lien lac voi cong doan|gap cong doan
     |chuyen cho can bo|can bo lien he|hotline|gap admin|khong phai bot|tra loi tu dong|goi lai cho|lien he lai
     |van phong tu van|van phong cong doan|tru so cong doan|qua truc tiep|den truc tiep|lien he so nao
-    |co luat su nao|luat su nao ben|luat su ben cong doan|luat su cua cong doan|duong day nong|can luat su
+    |co luat su nao|luat su nao ben|luat su ben cong doan|luat su cua cong doan|can luat su
     |nho luat su|thue luat su|ai truc tong dai|chat voi may|chat voi bot|noi chuyen voi may|noi chuyen voi bot
     |co ai la nguoi khong|ai la nguoi that|ai goi lai|goi lai tu van|goi lai huong dan|goi lai giai thich
     |goi lai em voi|goi lai toi voi|goi lai minh voi|goi lai giup|goi lai gium|goi lai dum|cong doan lien he
     |lien he em|lien he voi em
-    |thong tin lien he|dat hen|dat lich gap|hen gap"""
+    |thong tin lien he|dat hen|dat lich gap|hen gap|so lien he|lien he tu van|goi dien cho toi duoc khong
+    |goi dien cho em duoc khong|goi dien cho minh duoc khong"""
 )
 # Pleas for the union's help and ways of calling anyone: a request, but alone not enough to hand the member off
 # when the rest of the message says more ("quản lý gọi điện chửi em", "công ty bắt cung cấp số điện thoại").
@@ -44,7 +45,7 @@ _REACHING = term_list(
 _WHOM = term_list(
     """can bo|cong doan|luat su|nguoi that|tu van vien|nguoi tu van|chu tich|ban chap hanh|lien doan lao dong
     |phap ly|admin|nguoi phu trach|nguoi truc|nhan vien tu van|nhan vien cong doan|ban nu cong|nu cong
-    |truong ban|pho ban|phong tu van"""
+    |truong ban|pho ban|phong tu van|trung tam tu van|phong cong doan"""
 )
 # Where and how to reach the union, named close to whom, before or after, even across a comma ("Trụ sở
 # Liên đoàn Lao động tỉnh ở đâu", "công đoàn cơ sở cty em ai phụ trách, cho xin số"). Zalo, Facebook and phones
@@ -52,7 +53,8 @@ _WHOM = term_list(
 _MEANS = term_list(
     """so dien thoai|hotline|fanpage|dia chi|tru so|van phong|tong dai|lich tiep|gio mo cua|mo cua|so nao|xin so
     |ai phu trach|online|lien he ai|lien he o dau|lien he the nao|lien he kieu gi|lien he sao|phong nao
-    |co truc|truc khong|ten gi"""
+    |co truc|truc khong|ten gi|tang may|phong nao|co zalo|zalo oa|co facebook|co email|email|fax|lam viec sang
+    |lam viec chieu|lam viec thu|lam viec chu nhat|lam viec cuoi tuan|duong day nong"""
 )
 _NEAR = 7
 # Questions about the assistant itself ("bạn có phải người thật không?") name a real person without asking for one.
@@ -67,7 +69,7 @@ _TITLES = frozenset(term_list("anh|chi|chu|co|ong|ba|bac|thay|di|cau"))
 _BRIDGE = frozenset(
     term_list(
         """cho|em|toi|minh|chung|voi|cua|duoc|truc|tiep|ngay|giup|gium|dum|a|tu|van|phap|luat|rieng|mot|nguoi
-        |ong|ba|chi|anh|co|chu|bac|luon"""
+        |ong|ba|chi|anh|co|chu|bac|luon|ben"""
     )
 )
 # Words that carry no question of their own around a request for a person ("cho em gặp cán bộ công đoàn
@@ -117,8 +119,20 @@ def person_request(key: str) -> Request:
     """How a (written-out) key asks for a person, if it does."""
     if contains_any(key, _ABOUT_THE_ASSISTANT):
         return Request()
-    plain = contains_any(key, PERSON_REQUEST) + _reaching_whom(key) + _means_near_whom(key)
+    plain = contains_any(key, PERSON_REQUEST) + _reaching_whom(key) + _means_near_whom(key) + _whom_calls_back(key)
     return Request(tuple(plain + contains_any(key, _PLEAS)), bool(plain))
+
+
+def _whom_calls_back(key: str) -> list[str]:
+    """Whom, then a way of calling back, a few words on ("nhờ cán bộ công đoàn gọi lại em", "tư vấn viên gọi lại")."""
+    words = key.split()
+    callbacks = _positions(words, _CALLBACK_BY_FIRST)
+    return [
+        f"{whom} … {callback}"
+        for whom, (_, whom_end) in _positions(words, _WHOM_BY_FIRST)
+        for callback, (start, _) in callbacks
+        if 0 <= start - whom_end <= _REACH and "|" not in words[whom_end:start]
+    ]
 
 
 def _means_near_whom(key: str) -> list[str]:
@@ -195,6 +209,7 @@ def _by_first_word(phrases: tuple[str, ...]) -> dict[str, list[list[str]]]:
 _REACHING_BY_FIRST = _by_first_word(_REACHING)
 _WHOM_BY_FIRST = _by_first_word(_WHOM)
 _MEANS_BY_FIRST = _by_first_word(_MEANS)
+_CALLBACK_BY_FIRST = _by_first_word(term_list("goi lai|lien he lai|goi dien lai|nhan tin lai"))
 
 
 def _starts_with(words: list[str], start: int, index: dict[str, list[list[str]]]) -> str | None:

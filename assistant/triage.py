@@ -90,7 +90,8 @@ _TOPICS = (
     *WORK_TERMS, *OTHER_TERMS, *DISPUTE_ACTIONS, *(term for _, terms in CATEGORY_TERMS for term in terms),
     *term_list(
         """tham gia cong doan|vao cong doan|ra khoi cong doan|thanh lap cong doan|doan phi|kinh phi|vi pham
-        |dung luat|trai luat|hop phap|bat buoc|co quyen|quy dinh|bi|cho lam|noi lam|om|benh|bau|thai"""
+        |dung luat|trai luat|hop phap|bat buoc|co quyen|quy dinh|bi|cho lam|noi lam|om|bi benh|om benh|bau|thai
+        |quy che|niem yet"""
     ),
 )
 

@@ -8,10 +8,11 @@ Each set (``evals/datasets/requests/``) is JSON Lines of ``{"message", "label"}`
   officer suggested (``escalation.suggested`` without ``human_only``);
 - ``question``: names officers, lawyers, phones or offices but asks for nobody: never handed off.
 
-Messages are spelled out with the lexicon first, as the answer chain does before triage. All four sets were written
+Messages are spelled out with the lexicon first, as the answer chain does before triage. All five sets were written
 in the nineteenth session by helpers that never saw the code. ``requests1`` and ``requests2`` were then tuned on;
 ``requests3`` was read once after that first round of changes (its blind figure) and tuned on in a second round;
-``requests4`` was read once, after the second round, and never tuned on (held out).
+``requests4`` likewise after the second round, and tuned on in a third; ``requests5`` was read once, after the
+third, and never tuned on (held out).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from assistant.triage import TriageResult, triage
 from assistant.vietnamese import Lexicon
 
 REQUEST_DIR = Path(__file__).resolve().parent / "datasets" / "requests"
-REQUEST_DEV = ("requests1", "requests2", "requests3")
-REQUEST_HELDOUT = ("requests4",)
+REQUEST_DEV = ("requests1", "requests2", "requests3", "requests4")
+REQUEST_HELDOUT = ("requests5",)
 LABELS = ("person_only", "question_with_request", "question")
 # Requests for a person as members add them after a question, in turn ("with_request" answer report).
 REQUEST_SUFFIXES = (
