@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.cors import PublicCORS
@@ -27,6 +28,7 @@ from api.routes import (
     webhooks,
     widget,
 )
+from api.validation_errors import vietnamese_validation_errors
 from assistant.config import Settings
 from assistant.db.engine import DatabaseUnavailable
 from assistant.gc_tuning import freeze_long_lived
@@ -69,6 +71,7 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     app.state.platform = platform
     app.state.chat_pool = chat_pool
     app.add_exception_handler(DatabaseUnavailable, _database_down)
+    app.add_exception_handler(RequestValidationError, vietnamese_validation_errors)
     # The widget's endpoints are called from other sites' pages (see api/cors.py).
     app.add_middleware(PublicCORS)
     metrics.install(app)
