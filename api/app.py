@@ -10,8 +10,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.cors import PublicCORS
+from api.http_errors import vietnamese_http_errors
 from api.routes import (
     analytics,
     auth,
@@ -72,6 +74,7 @@ def create_app(settings: Settings, platform: Platform | None = None) -> FastAPI:
     app.state.chat_pool = chat_pool
     app.add_exception_handler(DatabaseUnavailable, _database_down)
     app.add_exception_handler(RequestValidationError, vietnamese_validation_errors)
+    app.add_exception_handler(StarletteHTTPException, vietnamese_http_errors)
     # The widget's endpoints are called from other sites' pages (see api/cors.py).
     app.add_middleware(PublicCORS)
     metrics.install(app)

@@ -42,3 +42,10 @@ def test_bad_requests_get_vietnamese_422_without_the_input_echoed(tmp_path: Path
         assert date.status_code == 422 and "YYYY-MM-DD" in date.json()["detail"][0]["msg"]
         rating = client.post("/api/v1/feedback", json={"message_id": "x", "rating": 5})
         assert rating.status_code == 422 and rating.json()["detail"][0]["msg"].isascii() is False
+        # Starlette's own texts too; the routes' own details pass through.
+        nowhere = client.get("/api/v1/nowhere")
+        assert nowhere.status_code == 404 and nowhere.json()["detail"].startswith("Không tìm thấy địa chỉ này")
+        wrong = client.get("/api/v1/chat")
+        assert wrong.status_code == 405 and "không nhận phương thức" in wrong.json()["detail"]
+        unknown = client.post("/api/v1/feedback", json={"message_id": "nope", "rating": 1})
+        assert unknown.status_code == 404 and not unknown.json()["detail"].startswith("Không tìm thấy địa chỉ này")
