@@ -56,7 +56,8 @@ CATEGORY_TERMS: tuple[tuple[EscalationCategory, tuple[str, ...]], ...] = (
     (
         "cham_dut_hop_dong",
         term_list(
-            """sa thai|duoi viec|cho nghi viec|bi nghi viec|bat nghi viec|ep nghi viec|cham dut hop dong
+            """sa thai|duoi viec|duoi em|duoi e|duoi toi|duoi minh|bi duoi|cho nghi viec|bi nghi viec|bat nghi viec
+            |ep nghi viec|cham dut hop dong
             |buoc thoi viec|mat viec|khong ky tiep|khong gia han|ep ky don|ep viet don|chuyen sang lam
             |chuyen sang viec"""
         ),

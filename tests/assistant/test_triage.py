@@ -10,6 +10,7 @@ from assistant.triage import topic_of, triage, without_person_request
     [
         ("Công ty nợ lương tôi 3 tháng rồi", "tien_luong"),
         ("Tôi bị đuổi việc không báo trước", "cham_dut_hop_dong"),
+        ("sep duoi e ngang xuong ko bao truoc", "cham_dut_hop_dong"),
         ("cong ty khong dong bhxh cho em", "bao_hiem_xa_hoi"),
         ("Tôi bị kỷ luật khiển trách vô lý", "ky_luat"),
         ("em bi tai nan o xuong", "an_toan_lao_dong"),
