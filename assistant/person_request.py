@@ -2,9 +2,10 @@
 the union's phone or address), and does it ask nothing else?
 
 Works on the folded, clause-split key of :func:`assistant.answering.matching.clause_key`, after
-:func:`written_out`. A request is either a set phrase ("gặp cán bộ", "người thật", "hotline") or a way of reaching
-someone followed closely, within one part of the message, by whom ("nối máy cho em với cán bộ", "xin zalo của cán
-bộ công đoàn", "địa chỉ liên đoàn lao động quận").
+:func:`written_out`. A request is a set phrase ("gặp cán bộ", "người thật", "hotline"); a way of reaching someone
+followed closely, within one part of the message, by whom ("nối máy cho em với cán bộ", "xin zalo của cán bộ công
+đoàn"); where or how to reach the union next to whom ("địa chỉ liên đoàn lao động quận", "văn phòng công đoàn thứ 7
+có mở cửa không"); or whom followed by a call back ("nhờ cán bộ công đoàn gọi lại em").
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ _WHOM = term_list(
 _MEANS = term_list(
     """so dien thoai|hotline|fanpage|dia chi|tru so|van phong|tong dai|lich tiep|gio mo cua|mo cua|so nao|xin so
     |ai phu trach|online|lien he ai|lien he o dau|lien he the nao|lien he kieu gi|lien he sao|phong nao
-    |co truc|truc khong|ten gi|tang may|phong nao|co zalo|zalo oa|co facebook|co email|email|fax|lam viec sang
+    |co truc|truc khong|ten gi|tang may|co zalo|zalo oa|co facebook|co email|email|fax|lam viec sang
     |lam viec chieu|lam viec thu|lam viec chu nhat|lam viec cuoi tuan|duong day nong"""
 )
 _NEAR = 7
@@ -82,13 +83,13 @@ _FILLER = frozenset(
         |quan|phuong|xa|thanh|pho|nganh|cap|tren|cuu|admin|hotline|luat|su|lac|chu|tich|ak|gium|dum|som|lai
         |mot|chut|la|gi|j|bao|nhieu|alo|chao|hello|hi|dia|email|zalo|facebook|fanpage|inbox|nhan|tin|bot|tra
         |loi|dong|nua|phai|may|vien|hen|lich|tuan|nay|sap|xep|chat|khu|nghiep|lao|phong|chap|hanh|qua|den
-        |kieu|cach|phap|ly|ket|trach|phu|vs|nhu|ho|nha|roi|mai|hom|chieu|sang|toi|dc|vay|ha|hen|lien|duoc
-        |kcn|ldld|tong|tri|vi|biet|rang|moi|ty|cty|ben|tru"""
+        |kieu|cach|phap|ly|ket|trach|phu|vs|nhu|roi|mai|hom|chieu|sang|dc|vay|ha|kcn|ldld|tong|tri|vi|biet
+        |rang|moi|ty|cty|ben|tru"""
     )
 )
 # Work words a request is made of ("cán bộ công đoàn công ty em", "liên đoàn lao động tỉnh") and the channels it
 # names (Facebook, Zalo: words of other fields for the scope lists): no question.
-_CONTACT_TOPICS = frozenset(
+CONTACT_TOPICS = frozenset(
     term_list(
         """cong doan|cong ty|cty|nhan vien|lam viec|doan vien|lao dong|quan ly|doanh nghiep|giam doc|truong phong
         |to truong|quan doc|truong ca|noi lam viec|di lam|cong nhan|sep|bao ve quyen loi|luat su|facebook|zalo
@@ -190,8 +191,9 @@ def only_asks_for_person(key: str, request: Request, topics: tuple[str, ...] = (
     ở đâu ạ, em muốn ghé". A message that also asks something ("tôi muốn khiếu nại, thủ tục thế nào?", "gặp cán
     bộ hỏi về thai sản") is answered, with the escalation suggested beside the answer. Something is asked when a
     message names one of ``topics`` (work, insurance, a dispute, another field of law) beyond the words a request
-    is made of (the union, the company, its staff), or, beside a mere plea for help, any word but filler."""
-    if not request.found or contains_any(key, tuple(t for t in topics if t not in _CONTACT_TOPICS)):
+    is made of (``CONTACT_TOPICS``: the union, the company, its staff; left out of ``topics`` by the caller), or,
+    beside a mere plea for help, any word but filler."""
+    if not request.found or contains_any(key, topics):
         return False
     # A phone number the member leaves ("sđt em 0912…") is no question either.
     return request.plain or all(word in _FILLER or word == "|" or word[0].isdigit() for word in key.split())

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from assistant.answering.matching import clause_key, clause_spans, contains_any, term_list
 from assistant.answering.scope import OTHER_TERMS, WORK_TERMS
 from assistant.legal import Escalation, EscalationCategory
-from assistant.person_request import only_asks_for_person, person_request, written_out
+from assistant.person_request import CONTACT_TOPICS, only_asks_for_person, person_request, written_out
 
 # Order matters: the first category whose words occur wins.
 CATEGORY_TERMS: tuple[tuple[EscalationCategory, tuple[str, ...]], ...] = (
@@ -87,13 +87,15 @@ DISPUTE_ACTIONS = term_list(
 )
 # What a message asks about besides a person: work, insurance, the union's own matters, a dispute, something
 # that happened to the member ("bị"), whether something is lawful, another field of law.
-_TOPICS = (
-    *WORK_TERMS, *OTHER_TERMS, *DISPUTE_ACTIONS, *(term for _, terms in CATEGORY_TERMS for term in terms),
-    *term_list(
-        """tham gia cong doan|vao cong doan|ra khoi cong doan|thanh lap cong doan|doan phi|kinh phi|vi pham
-        |dung luat|trai luat|hop phap|bat buoc|co quyen|quy dinh|bi|cho lam|noi lam|om|bi benh|om benh|bau|thai
-        |quy che|niem yet"""
-    ),
+_UNION_AND_LAW_TOPICS = term_list(
+    """tham gia cong doan|vao cong doan|ra khoi cong doan|thanh lap cong doan|doan phi|kinh phi|vi pham|dung luat
+    |trai luat|hop phap|bat buoc|co quyen|quy dinh|bi|cho lam|noi lam|om|bi benh|om benh|bau|thai|quy che|niem yet"""
+)
+_TOPICS = tuple(
+    term
+    for term in (*WORK_TERMS, *OTHER_TERMS, *DISPUTE_ACTIONS, *(t for _, terms in CATEGORY_TERMS for t in terms),
+                 *_UNION_AND_LAW_TOPICS)
+    if term not in CONTACT_TOPICS
 )
 
 # Parts of a message that search keeps even beside a request, and the words by which a part asks for something
