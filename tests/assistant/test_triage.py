@@ -138,3 +138,16 @@ def test_search_leaves_out_a_part_that_only_asks_for_a_person(message: str, sear
 )
 def test_search_keeps_every_part_that_may_be_the_question(message: str) -> None:
     assert without_person_request(message) == message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "ad oi cho e xin zalo co Lan ban nu cong voi",  # a title and a name between the way of reaching and whom
+        "cđcs cty Changshin có zalo OA không ạ, cho e xin",  # how to reach the union, next to whom
+        "nho cb cong doan goi lai e",  # whom, then a call back
+    ],
+)
+def test_each_form_of_request_hands_off(message: str) -> None:
+    result = triage(message)
+    assert result.human_only and result.escalation.category == "khac"
